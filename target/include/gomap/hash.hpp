@@ -44,13 +44,16 @@ struct ProcessHashKey {
   std::uint64_t k1;  // odd, so multiplying by it is a bijection
 };
 
-inline const ProcessHashKey& process_hash_key() {
-  static const ProcessHashKey key = [] {
-    std::uint64_t state = entropy_seed();
-    return ProcessHashKey{splitmix64(state), splitmix64(state) | 1};
-  }();
-  return key;
+inline ProcessHashKey make_process_hash_key() {
+  std::uint64_t state = entropy_seed();
+  return ProcessHashKey{splitmix64(state), splitmix64(state) | 1};
 }
+
+// Drawn once at start-up. A namespace-scope variable, not a function-local static, so that reading
+// it on every hash costs no initialisation-guard check.
+inline const ProcessHashKey kProcessHashKey = make_process_hash_key();
+
+inline const ProcessHashKey& process_hash_key() { return kProcessHashKey; }
 
 inline std::uint64_t hash_word(std::uint64_t word, std::uint64_t seed) {
   const ProcessHashKey& key = process_hash_key();

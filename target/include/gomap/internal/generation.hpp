@@ -21,6 +21,9 @@
 
 #include <cstdint>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <memory>
 #include <new>
 #include <type_traits>
@@ -50,6 +53,14 @@ struct Bucket {
   auto& key(unsigned i) { return Keys::get(*key_slot(i)); }
   auto& value(unsigned i) { return Values::get(*value_slot(i)); }
 
+  // Starts loading the slot lines while the tophash line is still in flight: a hit needs its key
+  // and value lines next, and without the hint the three misses are serial (bench find_hit).
+  void prefetch_slots() const {
+    __builtin_prefetch(key_bytes + sizeof(key_bytes) - 1);
+    __builtin_prefetch(value_bytes);
+    __builtin_prefetch(value_bytes + sizeof(value_bytes) - 1);
+  }
+
   // The 8 tophash bytes as one little-endian word (byte i = slot i), for SWAR scans.
   std::uint64_t tophash_word() const {
     std::uint64_t word;
@@ -65,26 +76,38 @@ struct Bucket {
 inline constexpr std::uint64_t kLowBits = 0x0101010101010101ULL;
 inline constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
 
-// Bit 8i+7 set for zero bytes of `word`. May also flag bytes above a true zero byte (borrows),
-// never below it: the lowest flag is always exact, and callers re-check any byte they act on.
-constexpr std::uint64_t zero_bytes(std::uint64_t word) { return (word - kLowBits) & ~word & kHighBits; }
+// Bit i set exactly for the slots whose tophash byte (byte i of `word`) equals `value`.
+// SSE2 compares the 8 bytes at once; the portable fallback detects zero bytes exactly (no borrow
+// between bytes) and gathers their high bits into the low byte.
+inline unsigned slots_equal(std::uint64_t word, std::uint8_t value) {
+#if defined(__SSE2__)
+  const __m128i bytes = _mm_cvtsi64_si128(static_cast<long long>(word));
+  const __m128i wanted = _mm_set1_epi8(static_cast<char>(value));
+  return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, wanted))) & 0xFFu;
+#else
+  constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+  const std::uint64_t x = word ^ (kLowBits * value);
+  const std::uint64_t zero = ~((((x & kLow7) + kLow7) | x)) & kHighBits;
+  return static_cast<unsigned>(((zero >> 7) * 0x0102040810204080ULL) >> 56);
+#endif
+}
 
-// Candidate slots whose tophash equals `top`, limited to the slots before the first emptyRest
-// (a lookup stops there, spec §3.1 step 5).
-constexpr std::uint64_t match_before_rest(std::uint64_t word, std::uint8_t top) {
-  std::uint64_t matches = zero_bytes(word ^ (kLowBits * top));
-  const std::uint64_t rest = zero_bytes(word);
-  if (rest != 0) matches &= (rest & (~rest + 1)) - 1;
+// Slots holding emptyRest: a lookup or insert scan of the chain ends at the first of them.
+inline unsigned rest_slots(std::uint64_t word) { return slots_equal(word, +Mark::emptyRest); }
+
+// Slots that are empty (emptyRest or emptyOne), where an insert may go.
+inline unsigned empty_slots(std::uint64_t word) { return slots_equal(word & ~kLowBits, 0); }
+
+// Slots whose tophash equals `top`, before the first emptyRest (spec §3.1 step 5 stops there).
+inline unsigned match_before_rest(std::uint64_t word, std::uint8_t top) {
+  unsigned matches = slots_equal(word, top);
+  const unsigned rest = rest_slots(word);
+  if (rest != 0) matches &= (rest & (0u - rest)) - 1;
   return matches;
 }
 
-// Reports whether the bucket holds an emptyRest byte (a scan of its chain ends in it).
-constexpr bool has_empty_rest(std::uint64_t word) { return zero_bytes(word) != 0; }
-
-// Slot index of the lowest flagged byte.
-constexpr unsigned first_slot(std::uint64_t flags) {
-  return static_cast<unsigned>(__builtin_ctzll(flags)) / 8;
-}
+// Lowest slot of a non-empty slot mask.
+inline unsigned first_slot(unsigned mask) { return static_cast<unsigned>(__builtin_ctz(mask)); }
 
 template <class Layout>
 class Generation {
@@ -143,9 +166,13 @@ class Generation {
     if (next_spare_ < total_buckets()) {
       fresh = buckets_ + next_spare_++;
     } else {
-      overflow_.reserve(overflow_.size() + 1);
       fresh = allocate_buckets(1);
-      overflow_.push_back(fresh);
+      try {
+        overflow_.push_back(fresh);
+      } catch (...) {
+        deallocate_buckets(fresh, 1);
+        throw;
+      }
     }
     fresh->init();
     return fresh;

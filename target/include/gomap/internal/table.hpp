@@ -42,15 +42,24 @@ struct Layout {
   using Alloc = A;
 };
 
+// Flag updates made by writers: a relaxed load and a relaxed store, not an atomic read-modify-write.
+// Go's writers also update flags with plain read-modify-write; only readers starting an iteration
+// use an atomic OR. A locked instruction here would be a full barrier on every write (measured:
+// it cost more than the rest of an insert), and a reader racing a writer is misuse anyway.
+inline void set_flag_bits(std::atomic<std::uint8_t>& flags, std::uint8_t clear, std::uint8_t set) {
+  const std::uint8_t old = flags.load(std::memory_order_relaxed);
+  flags.store(static_cast<std::uint8_t>((old & ~clear) | set), std::memory_order_relaxed);
+}
+
 // Sets hashWriting for the duration of one write (spec §2.3). The constructor XORs the bit in, so a
 // racing second writer turns it off and the exit check (finish) reports it. The destructor clears
 // the bit, also when a user callback throws (spec §7.4).
 class WriteGuard {
  public:
   explicit WriteGuard(std::atomic<std::uint8_t>& flags) : flags_(flags) {
-    flags_.fetch_xor(+Flag::hashWriting, std::memory_order_relaxed);
+    flags_.store(flags_.load(std::memory_order_relaxed) ^ +Flag::hashWriting, std::memory_order_relaxed);
   }
-  ~WriteGuard() { flags_.fetch_and(static_cast<std::uint8_t>(~+Flag::hashWriting), std::memory_order_relaxed); }
+  ~WriteGuard() { set_flag_bits(flags_, +Flag::hashWriting, 0); }
   WriteGuard(const WriteGuard&) = delete;
   WriteGuard& operator=(const WriteGuard&) = delete;
 
@@ -94,6 +103,7 @@ class Table {
   std::uint32_t noverflow = 0;  // overflow buckets taken into use by the current array (sampled at B >= 16)
   std::uint64_t hash0 = thread_random();  // per-map hash seed; redrawn only when the map is empty
   std::shared_ptr<Gen> buckets;  // current array; null until the first insert
+  Bucket* array = nullptr;  // buckets->bucket(0), kept here to save two dependent loads per lookup
   std::shared_ptr<Gen> oldbuckets;  // previous array while growing, else null
   std::uint64_t nevacuate = 0;  // old buckets below this index are evacuated
   std::uint64_t epoch = 0;  // bumped by clear(); iterators from an older epoch end (spec §6.1)
@@ -124,7 +134,7 @@ class Table {
   // ---- lookup (spec §3.1, without the misuse check: mapaccessK) ----
   Position lookup(const K& key, std::uint64_t hash) const {
     std::uint64_t index = hash & bucket_mask(B);
-    Bucket* head = buckets->bucket(index);
+    Bucket* head = array + index;
     bool in_old = false;
     if (growing()) {  // step 4: an unevacuated old chain still holds the entries of this bucket
       std::uint64_t mask = bucket_mask(B);
@@ -136,14 +146,15 @@ class Table {
         in_old = true;
       }
     }
+    head->prefetch_slots();
     const std::uint8_t top = tophash_of(hash);
     for (Bucket* b = head; b != nullptr; b = b->overflow) {  // step 5
       const std::uint64_t word = b->tophash_word();
-      for (std::uint64_t m = match_before_rest(word, top); m != 0; m &= m - 1) {
+      for (unsigned m = match_before_rest(word, top); m != 0; m &= m - 1) {
         const unsigned i = first_slot(m);
-        if (b->tophash[i] == top && equal(key, b->key(i))) return {b, i, head, index, in_old};
+        if (equal(key, b->key(i))) return {b, i, head, index, in_old};
       }
-      if (has_empty_rest(word)) break;
+      if (rest_slots(word) != 0) break;
     }
     return {};
   }
@@ -164,38 +175,35 @@ class Table {
     check_not_writing(kConcurrentMapWrites);   // step 2
     const std::uint64_t hash = hash_of(key);   // step 3: may throw, nothing changed yet
     WriteGuard guard(flags);                   // step 4
-    if (!buckets) buckets = make_generation(B, /*lazy=*/false);  // step 5
+    if (!buckets) install_current(make_generation(B, /*lazy=*/false));  // step 5
     const std::uint8_t top = tophash_of(hash);
-    std::optional<K> stable_key;  // a copy of `key` when evacuation would move it (key aliases a slot)
+    // `key` may refer into the map itself (m[it->first]); if evacuation moves that key, `probe`
+    // follows it to its new slot.
+    const K* probe = &key;
     for (;;) {
       const std::uint64_t index = hash & bucket_mask(B);  // step 6
-      if (growing()) {
-        if constexpr (!Keys::indirect) {
-          if (!stable_key && evacuation_moves(&key, index)) stable_key.emplace(key);
-        }
-        grow_work(index);
-      }
-      const K& probe = stable_key ? *stable_key : key;
-      Bucket* head = buckets->bucket(index);
+      array[index].prefetch_slots();
+      if (growing()) grow_work(index, &probe);
+      Bucket* head = array + index;
       Position insert_at;
       Bucket* last = head;
       for (Bucket* b = head; b != nullptr; b = b->overflow) {  // step 8
         last = b;
         const std::uint64_t word = b->tophash_word();
         if (!insert_at) {
-          const std::uint64_t empty = zero_bytes(word & ~kLowBits);  // bytes 0 or 1
+          const unsigned empty = empty_slots(word);
           if (empty != 0) insert_at = {b, first_slot(empty), head, index, false};
         }
-        for (std::uint64_t m = match_before_rest(word, top); m != 0; m &= m - 1) {
+        for (unsigned m = match_before_rest(word, top); m != 0; m &= m - 1) {
           const unsigned i = first_slot(m);
-          if (b->tophash[i] == top && equal(probe, b->key(i))) {
+          if (equal(*probe, b->key(i))) {
             Position found{b, i, head, index, false};
             on_found(found);
             guard.finish();
             return {found, false};
           }
         }
-        if (has_empty_rest(word)) break;
+        if (rest_slots(word) != 0) break;
       }
       // step 9: a new key; start a grow at the load factor or with too many overflow buckets.
       if (!growing() && (over_load_factor(count + 1, B) || too_many_overflow_buckets(noverflow, B))) {
@@ -205,8 +213,8 @@ class Table {
       if (!insert_at) insert_at = {append_overflow(*buckets, last), 0, head, index, false};  // step 10
       Bucket* b = insert_at.bucket;  // step 11
       const unsigned i = insert_at.slot;
-      if (stable_key) {
-        Keys::construct(alloc, b->key_slot(i), std::move(*stable_key));
+      if (probe != &key) {
+        Keys::construct(alloc, b->key_slot(i), *probe);
       } else {
         Keys::construct(alloc, b->key_slot(i), std::forward<KeyArg>(key));
       }
@@ -252,7 +260,7 @@ class Table {
     check_not_writing(kConcurrentMapWrites);  // step 2
     WriteGuard guard(flags);
     ++epoch;  // replaces step 3: every live iterator ends, whatever array it reads
-    flags.fetch_and(static_cast<std::uint8_t>(~+Flag::sameSizeGrow), std::memory_order_relaxed);  // step 4
+    set_flag_bits(flags, +Flag::sameSizeGrow, 0);  // step 4
     oldbuckets.reset();
     nevacuate = 0;
     noverflow = 0;
@@ -273,7 +281,7 @@ class Table {
     check_not_writing(kConcurrentMapWrites);
     WriteGuard guard(flags);
     if (count == 0 && !growing()) {
-      buckets = make_generation(target, /*lazy=*/false);
+      install_current(make_generation(target, /*lazy=*/false));
       B = target;
       noverflow = 0;
     } else {
@@ -324,6 +332,11 @@ class Table {
  private:
   // Go's maxAlloc on 64-bit Linux: larger bucket arrays are refused like bogus hints.
   static constexpr std::uint64_t kMaxAllocBytes = std::uint64_t{1} << 47;
+
+  void install_current(std::shared_ptr<Gen> gen) {
+    buckets = std::move(gen);
+    array = buckets->bucket(0);
+  }
 
   std::shared_ptr<Gen> make_generation(unsigned b, bool lazy) {
     return std::allocate_shared<Gen>(rebind_alloc<Gen, A>(alloc), alloc, b, lazy);
@@ -409,37 +422,22 @@ class Table {
     std::uint8_t add = 0;
     if ((old_flags & +Flag::iterator) != 0) add |= +Flag::oldIterator;
     if (!bigger) add |= +Flag::sameSizeGrow;
-    flags.fetch_and(static_cast<std::uint8_t>(~(+Flag::iterator | +Flag::oldIterator)), std::memory_order_relaxed);
-    flags.fetch_or(add, std::memory_order_relaxed);
+    set_flag_bits(flags, +Flag::iterator | +Flag::oldIterator, add);
     B += bigger ? 1 : 0;  // step 4
     oldbuckets = std::move(buckets);
-    buckets = std::move(fresh);
+    install_current(std::move(fresh));
     nevacuate = 0;
     noverflow = 0;
   }
 
   // growWork: evacuate the old bucket feeding `index`, then one more to guarantee progress.
-  void grow_work(std::uint64_t index) {
-    evacuate(index & oldbucketmask(), nullptr);
-    if (growing()) evacuate(nevacuate, nullptr);
+  void grow_work(std::uint64_t index, const K** watch = nullptr) {
+    evacuate(index & oldbucketmask(), nullptr, watch);
+    if (growing()) evacuate(nevacuate, nullptr, watch);
   }
 
   void finish_grow() {
     while (growing()) evacuate(nevacuate, nullptr);
-  }
-
-  // Reports whether evacuating for a write to `index` would move the object at `address`.
-  bool evacuation_moves(const void* address, std::uint64_t index) const {
-    return chain_holds(oldbuckets->bucket(index & oldbucketmask()), address) ||
-           chain_holds(oldbuckets->bucket(nevacuate), address);
-  }
-  static bool chain_holds(const Bucket* head, const void* address) {
-    const auto* p = static_cast<const unsigned char*>(address);
-    for (const Bucket* b = head; b != nullptr; b = b->overflow) {
-      const auto* begin = reinterpret_cast<const unsigned char*>(b);
-      if (p >= begin && p < begin + sizeof(Bucket)) return true;
-    }
-    return false;
   }
 
   // One planned move of evacuate(): source slot, destination slot, tophash to write, half.
@@ -488,7 +486,8 @@ class Table {
   //   1 plan every move (hashing may throw);  2 make room (allocation may throw, rolled back);
   //   3 copy keys when old keys must stay readable (a copy may throw, rolled back);
   //   4 commit: move, write tophash, stamp the old chain (nothing throws).
-  void evacuate(std::uint64_t oldbucket, Position* follow) {
+  // `follow` (an entry's position) and `watch` (a key's address) are updated if their entry moves.
+  void evacuate(std::uint64_t oldbucket, Position* follow, const K** watch = nullptr) {
     Gen& old_gen = *oldbuckets;
     Gen& new_gen = *buckets;
     Bucket* old_head = old_gen.bucket(oldbucket);
@@ -560,6 +559,7 @@ class Table {
       for (const Move& move : moves) {  // phase 4
         Bucket* to = move.to;
         if (!keep_keys) {
+          if (watch != nullptr && *watch == &move.from->key(move.from_slot)) *watch = &to->key(move.to_slot);
           Keys::relocate(alloc, move.from->key_slot(move.from_slot), to->key_slot(move.to_slot));
           --old_gen.live_keys;
         }
@@ -590,7 +590,7 @@ class Table {
     if (nevacuate == newbit) {  // the grow is complete
       buckets->mark_all_initialized();
       oldbuckets.reset();
-      flags.fetch_and(static_cast<std::uint8_t>(~+Flag::sameSizeGrow), std::memory_order_relaxed);
+      set_flag_bits(flags, +Flag::sameSizeGrow, 0);
     }
   }
 };
