@@ -91,6 +91,22 @@ std::uint64_t clear_epoch(const M& m) {
   return t == nullptr ? 0 : t->epoch;
 }
 
+// Reports whether `key` is live in an unevacuated chain of the old array (a write to it would have
+// evacuated that chain first).
+template <class M>
+bool in_old_array(const M& m, const typename M::key_type& key) {
+  const auto* t = Access::table(m);
+  if (t == nullptr || t->count == 0 || !t->growing()) return false;
+  const auto position = t->lookup(key, t->hash_of(key));
+  return position && position.in_old;
+}
+
+// Number of buckets in the old array (0 when not growing).
+template <class M>
+std::size_t old_bucket_count(const M& m) {
+  return growing(m) ? Access::table(m)->noldbuckets() : 0;
+}
+
 // Tophash bytes of one chain: head bucket first, then its overflow buckets in link order.
 // A chain of the new array that is not initialised yet (its source is unevacuated) has no buckets.
 struct ChainDump {
@@ -331,7 +347,7 @@ class SlotTracker {
   static constexpr bool kBoxed = Table::Keys::indirect;
 
   struct Where {
-    const void* generation;
+    std::uint64_t generation;  // Generation::serial()
     std::uint64_t chain;
     unsigned depth;
     unsigned slot;
@@ -363,7 +379,7 @@ class SlotTracker {
             if (!internal::is_occupied(b->tophash[i])) continue;
             const K& key = b->key(i);
             if (!t->self_equal(key)) continue;
-            Entry entry{::gomap::internal::hash_key(t->hasher, key, 0), std::nullopt, {&gen, j, depth, i}};
+            Entry entry{::gomap::internal::hash_key(t->hasher, key, 0), std::nullopt, {gen.serial(), j, depth, i}};
             if constexpr (kBoxed) entry.identity = static_cast<const void*>(&key);
             else entry.identity.emplace(key);
             entries.push_back(std::move(entry));

@@ -19,6 +19,7 @@
 // destruction, clear() and introspection skip the rest.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #if defined(__SSE2__)
@@ -121,7 +122,7 @@ class Generation {
 
   // Allocates 2^b buckets plus the spare pool; initialises every bucket unless `lazy`. REQUIRES: b <= kMaxB.
   Generation(const Alloc& alloc, unsigned b, bool lazy)
-      : alloc_(alloc), B_(b), spares_(b >= 4 ? bucket_shift(b - 4) : 0) {
+      : alloc_(alloc), B_(b), spares_(b >= 4 ? bucket_shift(b - 4) : 0), serial_(next_serial()) {
     buckets_ = allocate_buckets(total_buckets());
     next_spare_ = bucket_shift(B_);
     if (lazy) {
@@ -144,6 +145,8 @@ class Generation {
   }
 
   unsigned B() const { return B_; }
+  // A number no other generation of this process has had (addresses get reused; this does not).
+  std::uint64_t serial() const { return serial_; }
   std::uint64_t size() const { return bucket_shift(B_); }
   Bucket* bucket(std::uint64_t index) const { return buckets_ + index; }
   Alloc& alloc() { return alloc_; }
@@ -246,8 +249,14 @@ class Generation {
     }
   }
 
+  static std::uint64_t next_serial() {
+    static std::atomic<std::uint64_t> counter{0};
+    return counter.fetch_add(1, std::memory_order_relaxed) + 1;
+  }
+
   [[no_unique_address]] Alloc alloc_;
   unsigned B_;
+  std::uint64_t serial_;
   std::uint64_t spares_;      // spare overflow buckets allocated after the 2^B main buckets
   std::uint64_t next_spare_;  // index of the next unused spare (== total when the pool is empty)
   Bucket* buckets_;

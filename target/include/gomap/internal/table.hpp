@@ -271,12 +271,14 @@ class Table {
   }
 
   // ---- reserve: room for n entries without a grow ----
-  // Go has only the make() hint; a C++ map also reserves later. Absurd n is ignored like Go ignores
-  // bogus hints (TestIgnoreBogusMapHint). A non-empty map reaches the size through ordinary
-  // doubling grows run to completion, so live iterators stay valid.
+  // Go has only the make() hint; a C++ map also reserves later. Absurd n (a bucket array over
+  // kMaxArrayBytes) is ignored like Go ignores bogus hints (TestIgnoreBogusMapHint); a request the
+  // allocator refuses throws std::bad_alloc and changes nothing, because the final array is
+  // allocated before any work. A non-empty map reaches the size through ordinary doubling grows run
+  // to completion, so live iterators stay valid.
   void reserve(std::uint64_t n) {
     const unsigned target = buckets_for(n);
-    if (over_load_factor(n, target) || bucket_shift(target) > kMaxAllocBytes / sizeof(Bucket)) return;
+    if (over_load_factor(n, target) || bucket_shift(target) > kMaxArrayBytes / sizeof(Bucket)) return;
     if (buckets && target <= B) return;
     check_not_writing(kConcurrentMapWrites);
     WriteGuard guard(flags);
@@ -285,9 +287,14 @@ class Table {
       B = target;
       noverflow = 0;
     } else {
+      std::shared_ptr<Gen> last = make_generation(target, /*lazy=*/true);
       finish_grow();
-      while (B < target) {
+      while (B + 1 < target) {
         hash_grow(/*force_double=*/true);
+        finish_grow();
+      }
+      if (B < target) {
+        hash_grow(/*force_double=*/true, std::move(last));
         finish_grow();
       }
     }
@@ -330,8 +337,9 @@ class Table {
   }
 
  private:
-  // Go's maxAlloc on 64-bit Linux: larger bucket arrays are refused like bogus hints.
-  static constexpr std::uint64_t kMaxAllocBytes = std::uint64_t{1} << 47;
+  // Bucket arrays above 1 TiB are treated as bogus requests (Go uses its maxAlloc, 2^47, and then
+  // dies when the allocation fails; a reference map should neither die nor page in terabytes).
+  static constexpr std::uint64_t kMaxArrayBytes = std::uint64_t{1} << 40;
 
   void install_current(std::shared_ptr<Gen> gen) {
     buckets = std::move(gen);
@@ -414,9 +422,10 @@ class Table {
   }
 
   // ---- growth (spec §3.4 - §3.6) ----
-  void hash_grow(bool force_double) {
+  // `fresh`, when given, is the already allocated new array (reserve allocates it up front).
+  void hash_grow(bool force_double, std::shared_ptr<Gen> fresh = nullptr) {
     const bool bigger = force_double || over_load_factor(count + 1, B);  // step 1
-    std::shared_ptr<Gen> fresh = make_generation(B + (bigger ? 1 : 0), /*lazy=*/true);  // step 2
+    if (!fresh) fresh = make_generation(B + (bigger ? 1 : 0), /*lazy=*/true);  // step 2
     buckets->prepare_kept_keys();
     const std::uint8_t old_flags = flags.load(std::memory_order_relaxed);  // step 3
     std::uint8_t add = 0;

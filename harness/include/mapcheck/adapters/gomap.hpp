@@ -1,0 +1,30 @@
+// gomap::Map, the reference map. Profile: Go-style iteration-safe. Every op; any mutation during an
+// iteration (Go's rules G1-G11) with randomised order; overwrites store the caller's key bits
+// (NeedKeyUpdate); absurd reserve sizes are ignored; iterators follow their entries across swap.
+// Structure: invariants I1-I8 and the growth/flag state machine after every op.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "gomap/map.hpp"
+#include "mapcheck/models/gomap_structure.hpp"
+#include "mapcheck/op.hpp"
+
+namespace mapcheck::adapters {
+
+struct Gomap {
+  static constexpr std::string_view name = "gomap";
+  template <class K, class V, class H, class E, class A>
+  using map = gomap::Map<K, V, H, E, A>;
+  static constexpr Capabilities capabilities = {
+      Capability::subscript,          Capability::erase_iterator, Capability::reserve,
+      Capability::absurd_reserve,     Capability::copy,           Capability::move,
+      Capability::swap,               Capability::go_iteration,   Capability::assign_updates_key,
+      Capability::random_order,       Capability::iterators_follow_swap};
+  static void seed(std::uint64_t s) { gomap::seed_thread_random(s); }
+  template <class M>
+  using structure = models::GomapStructureModel<M>;
+};
+
+}  // namespace mapcheck::adapters

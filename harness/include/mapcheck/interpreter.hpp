@@ -1,0 +1,474 @@
+// The interpreter: runs a Program on a map (through its adapter) and on the models, compares every
+// observable result after every op, runs the structural checks, and stops at the first
+// disagreement with a Failure naming the op, the expected and observed results and what broke.
+// Every engine (RapidCheck properties, fuzzers, replay) runs programs through this one class.
+//
+// Two maps take part: `m`, which ops act on, and `side`, the target of copies, moves and swaps (so
+// assignments go into non-empty maps too). Up to kIteratorSlots iterations can be open at once;
+// each remembers which map it iterates. Under the standard iteration rules a mutation ends every
+// open iteration of that map except the one erase(it) continues; under Go's rules they go on.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <new>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "mapcheck/adapter.hpp"
+#include "mapcheck/hashers.hpp"
+#include "mapcheck/models/iteration.hpp"
+#include "mapcheck/models/sequential.hpp"
+#include "mapcheck/op.hpp"
+#include "mapcheck/program.hpp"
+#include "mapcheck/universe.hpp"
+
+namespace mapcheck {
+
+struct Failure {
+  std::size_t op_index = 0;  // index into Program::ops
+  std::string op;            // the op as text
+  std::string expected;
+  std::string observed;
+  std::string broke;         // the guarantee, invariant or contract that failed
+
+  std::string to_string() const {
+    std::ostringstream out;
+    out << "op #" << op_index << " " << op << ": " << broke;
+    if (!expected.empty() || !observed.empty()) out << " (expected " << expected << ", observed " << observed << ")";
+    return out.str();
+  }
+};
+
+// The op as text, e.g. "insert_or_assign(k=3, v=7)".
+inline std::string describe(const Op& op) {
+  std::ostringstream out;
+  out << info(op.kind).name << '(';
+  switch (info(op.kind).operands) {
+    case Operands::none: break;
+    case Operands::key: out << "k=" << int(op.key); break;
+    case Operands::key_value: out << "k=" << int(op.key) << ", v=" << int(op.value); break;
+    case Operands::key_count: out << "k=" << int(op.key) << ", n=" << op.count; break;
+    case Operands::iter: out << "it" << int(op.iter); break;
+    case Operands::count: out << "n=" << reserve_argument(op.count); break;
+    case Operands::target: out << (op.self ? "self" : "side"); break;
+  }
+  out << ')';
+  return out.str();
+}
+
+template <class Adapter, UniverseKind U>
+class Interpreter {
+ public:
+  using Uni = Universe<U>;
+  using Key = typename Uni::Key;
+  using Value = std::int64_t;
+  using Hash = PolicyHash<Key, IdOf<U>>;
+  using Map = typename adapter_traits<Adapter>::template map<Key, Value, Hash, std::equal_to<Key>>;
+  using Iterator = typename Map::iterator;
+  static constexpr Capabilities kCaps = adapter_traits<Adapter>::capabilities;
+
+  explicit Interpreter(const Program& program)
+      : hash_(program.hash_policy, program.hash_seed),
+        models_{models::SequentialModel(facts()), models::SequentialModel(facts())} {
+    adapter_traits<Adapter>::seed(program.random_seed);
+    maps_[0].emplace(0, hash_, std::equal_to<Key>());
+    maps_[1].emplace(0, hash_, std::equal_to<Key>());
+  }
+
+  // Runs one op (op_index is for the report). Returns the first violation.
+  std::optional<Failure> step(const Op& op, std::size_t op_index) {
+    index_ = op_index;
+    current_ = op;
+    if (!supported(op)) return std::nullopt;
+    if (info(op.kind).mutates && !kCaps.has(Capability::go_iteration)) {
+      const int keep = op.kind == OpKind::erase_iterator ? op.iter : -1;
+      end_iterations_of(0, keep);
+    }
+    std::optional<Failure> failure = dispatch(op);
+    if (!failure) failure = check_size(0);
+    return failure;
+  }
+
+  // Runs a whole program.
+  static std::optional<Failure> run(const Program& program) {
+    Interpreter interpreter(program);
+    for (std::size_t i = 0; i < program.ops.size(); ++i) {
+      if (auto failure = interpreter.step(program.ops[i], i)) return failure;
+    }
+    return std::nullopt;
+  }
+
+  // Reports whether the op can run on this map at all (its capability is declared).
+  static bool supported(const Op& op) { return kCaps.has(info(op.kind).needs); }
+
+  const Map& map() const { return *maps_[0]; }
+
+ private:
+  struct OpenIteration {
+    std::optional<Iterator> it;
+    int map = 0;  // 0: m, 1: side
+    models::IterationModel model;
+    std::uint64_t positioned_at = 0;  // mutations_ when it last moved: *it is valid only until the next
+  };
+
+  static models::KeyFacts facts() { return {&Uni::canonical, &Uni::reflexive}; }
+
+  std::optional<Failure> dispatch(const Op& op) {
+    Map& m = *maps_[0];
+    switch (op.kind) {
+      case OpKind::insert:
+        return insert_like(op, [&](const Key& k, Value v) { return m.insert({k, v}); });
+      case OpKind::try_emplace:
+        return insert_like(op, [&](const Key& k, Value v) { return m.try_emplace(k, v); });
+      case OpKind::insert_or_assign: return assign_like(op, /*subscript=*/false);
+      case OpKind::subscript_assign: return assign_like(op, /*subscript=*/true);
+      case OpKind::erase_key: return erase_key(op.key);
+      case OpKind::erase_iterator: return erase_iterator(op.iter);
+      case OpKind::find: return find(op.key);
+      case OpKind::contains: return expect_equal(m.contains(Uni::key(op.key)), models_[0].find(op.key).has_value(), "contains");
+      case OpKind::size: return expect_equal(m.size(), models_[0].size(), "size");
+      case OpKind::clear: {
+        m.clear();
+        models::Effects effects;
+        models_[0].clear(effects);
+        return after_mutation(0, effects, StepKind::clear, nullptr);
+      }
+      case OpKind::reserve: return reserve(op.count);
+      case OpKind::copy_construct:
+        end_iterations_of(1, -1);
+        maps_[1].reset();
+        maps_[1].emplace(m);
+        return after_replacement(1, models_[0], "copy construction");
+      case OpKind::copy_assign:
+        if (op.self) {
+          end_iterations_of(0, -1);
+          m = *maps_[0];  // self-assignment through a reference the compiler cannot see through
+          return after_replacement(0, models_[0], "self copy-assignment");
+        }
+        end_iterations_of(1, -1);
+        *maps_[1] = m;
+        return after_replacement(1, models_[0], "copy assignment");
+      case OpKind::move_construct:
+      case OpKind::move_assign: {
+        end_iterations_of(0, -1);
+        end_iterations_of(1, -1);
+        if (op.kind == OpKind::move_construct) {
+          maps_[1].reset();
+          maps_[1].emplace(std::move(m));
+        } else {
+          *maps_[1] = std::move(m);
+        }
+        m.clear();  // a moved-from map is valid but unspecified: clear() makes it known (empty)
+        const models::SequentialModel moved = models_[0];
+        models::Effects effects;
+        models_[0].clear(effects);
+        if (auto f = after_replacement(0, models_[0], "moved-from map after clear()")) return f;
+        return after_replacement(1, moved, "move");
+      }
+      case OpKind::swap: {
+        using std::swap;
+        swap(*maps_[0], *maps_[1]);
+        swap(models_[0], models_[1]);
+        swap(structure_[0], structure_[1]);
+        for (OpenIteration& open : iterations_) {
+          if (!open.it) continue;
+          if (kCaps.has(Capability::iterators_follow_swap)) {
+            open.map = 1 - open.map;
+          } else {
+            close(open);
+          }
+        }
+        if (auto f = check_contents(0, "swap")) return f;
+        return check_contents(1, "swap");
+      }
+      case OpKind::iterate: return iterate();
+      case OpKind::iter_open: return iter_open(op.iter);
+      case OpKind::iter_step: return iter_step(op.iter);
+      case OpKind::iter_close:
+        close(iterations_[op.iter]);
+        return std::nullopt;
+      case OpKind::insert_n:
+      case OpKind::erase_n:
+        for (std::uint32_t j = 0; j < op.count; ++j) {
+          const auto key = static_cast<std::uint8_t>(op.key + j);
+          auto f = op.kind == OpKind::insert_n
+                        ? insert_like(Op{OpKind::insert, key, op.value},
+                                      [&](const Key& k, Value v) { return m.insert({k, v}); })
+                        : erase_key(key);
+          if (f) return f;
+        }
+        return std::nullopt;
+    }
+    return std::nullopt;
+  }
+
+  // ---- writes ----
+  template <class Insert>
+  std::optional<Failure> insert_like(const Op& op, Insert&& insert) {
+    models::Effects effects;
+    const bool expected = models_[0].insert(op.key, op.value, effects);
+    const auto [it, inserted] = insert(Uni::key(op.key), op.value);
+    if (inserted != expected) return fail("insert result", expected, inserted);
+    const auto entry = models_[0].find(op.key);
+    if (entry && !same_entry(it->first, it->second, *entry))
+      return fail("iterator returned by insert", show(*entry), show_observed(it->first, it->second));
+    return after_mutation(0, effects, inserted ? StepKind::add_key : StepKind::write, &op.key);
+  }
+
+  std::optional<Failure> assign_like(const Op& op, bool subscript) {
+    Map& m = *maps_[0];
+    models::Effects effects;
+    const bool expected = models_[0].assign(op.key, op.value, kCaps.has(Capability::assign_updates_key), effects);
+    bool inserted = expected;
+    if (subscript) {
+      if constexpr (requires { m[Uni::key(op.key)]; }) m[Uni::key(op.key)] = op.value;
+    } else {
+      inserted = m.insert_or_assign(Uni::key(op.key), op.value).second;
+      if (inserted != expected) return fail("insert_or_assign result", expected, inserted);
+    }
+    return after_mutation(0, effects, expected ? StepKind::add_key : StepKind::write, &op.key);
+  }
+
+  std::optional<Failure> erase_key(std::uint8_t key) {
+    const bool empty_before = models_[0].size() == 0;
+    models::Effects effects;
+    const std::size_t expected = models_[0].erase(key, effects);
+    const std::size_t erased = maps_[0]->erase(Uni::key(key));
+    if (erased != expected) return fail("erase result", expected, erased);
+    return after_mutation(0, effects, empty_before ? StepKind::read : StepKind::write, &key);
+  }
+
+  std::optional<Failure> erase_iterator(std::uint8_t slot) {
+    OpenIteration& open = iterations_[slot];
+    if (!open.it || *open.it == maps_[open.map]->end()) return std::nullopt;
+    if (open.positioned_at != mutations_) return std::nullopt;  // *it is stale: erase(it) is undefined
+    Map& m = *maps_[open.map];
+    const auto entry = match(open.map, (*open.it)->first, (*open.it)->second);
+    if (!entry) return fail("erase(it) on an entry the model does not hold", "a live entry", show_observed((*open.it)->first, (*open.it)->second));
+    models::Effects effects;
+    models_[open.map].erase_instance(entry->instance, effects);
+    const std::uint8_t key = entry->key;
+    open.it = m.erase(*open.it);
+    if (auto f = after_mutation(open.map, effects, StepKind::write, &key)) return f;
+    return observe_position(open);
+  }
+
+  std::optional<Failure> reserve(std::uint32_t code) {
+    if (code >= 253 && !kCaps.has(Capability::absurd_reserve)) code %= 250;
+    const std::uint64_t n = reserve_argument(code);
+    try {
+      maps_[0]->reserve(static_cast<typename Map::size_type>(n));
+    } catch (const std::length_error&) {
+    } catch (const std::bad_alloc&) {
+    }
+    if (auto f = after_mutation(0, {}, StepKind::reserve, nullptr)) return f;
+    return check_contents(0, "reserve");
+  }
+
+  // ---- reads ----
+  std::optional<Failure> find(std::uint8_t key) {
+    const auto expected = models_[0].find(key);
+    const auto it = maps_[0]->find(Uni::key(key));
+    const bool found = it != maps_[0]->end();
+    if (found != expected.has_value()) return fail("find", expected ? "found" : "end()", found ? "found" : "end()");
+    if (expected && !same_entry(it->first, it->second, *expected))
+      return fail("find: key bits or value", show(*expected), show_observed(it->first, it->second));
+    return structure_after(0, StepKind::read, nullptr);
+  }
+
+  std::optional<Failure> iterate() {
+    models::IterationModel model;
+    model.open(models_[0]);
+    std::size_t produced = 0;
+    for (auto it = maps_[0]->begin(); it != maps_[0]->end(); ++it) {
+      if (++produced > models_[0].size() + 1)
+        return fail("full iteration produced more entries than the map holds", models_[0].size(), produced);
+      if (auto g = model.on_produced(match_unproduced(0, model, it->first, it->second), show_observed(it->first, it->second)))
+        return broken(*g);
+    }
+    if (auto g = model.on_finished(models_[0])) return broken(*g);
+    return structure_after(0, StepKind::open_iteration, nullptr);
+  }
+
+  std::optional<Failure> iter_open(std::uint8_t slot) {
+    OpenIteration& open = iterations_[slot];
+    close(open);
+    open.map = 0;
+    open.model.open(models_[0]);
+    open.it = maps_[0]->begin();
+    if (auto f = structure_after(0, StepKind::open_iteration, nullptr)) return f;
+    return observe_position(open);
+  }
+
+  std::optional<Failure> iter_step(std::uint8_t slot) {
+    OpenIteration& open = iterations_[slot];
+    if (!open.it || *open.it == maps_[open.map]->end()) return std::nullopt;
+    ++*open.it;
+    return observe_position(open);
+  }
+
+  // After an iteration moved: judge what it is on now (an entry, or the end).
+  std::optional<Failure> observe_position(OpenIteration& open) {
+    Map& m = *maps_[open.map];
+    open.positioned_at = mutations_;
+    if (*open.it == m.end()) {
+      auto g = open.model.on_finished(models_[open.map]);
+      close(open);
+      if (g) return broken(*g);
+      return std::nullopt;
+    }
+    const auto& key = (*open.it)->first;
+    const auto& value = (*open.it)->second;
+    if (auto g = open.model.on_produced(match_unproduced(open.map, open.model, key, value), show_observed(key, value)))
+      return broken(*g);
+    return std::nullopt;
+  }
+
+  // ---- matching observed entries to model instances ----
+  bool same_entry(const Key& key, const Value& value, const models::Entry& entry) const {
+    const auto index = Uni::index_of(key);
+    const bool key_ok = index ? *index == entry.key : !Uni::reflexive(entry.key);
+    return key_ok && value == entry.value;
+  }
+  // The live entry the map's output stands for, if any.
+  std::optional<models::Entry> match(int map, const Key& key, const Value& value) const {
+    return match_unproduced(map, nullptr, key, value);
+  }
+  std::optional<models::Entry> match_unproduced(int map, const models::IterationModel& iteration, const Key& key,
+                                                const Value& value) const {
+    return match_unproduced(map, &iteration, key, value);
+  }
+  std::optional<models::Entry> match_unproduced(int map, const models::IterationModel* iteration, const Key& key,
+                                                const Value& value) const {
+    const auto index = Uni::index_of(key);
+    if (index && Uni::reflexive(*index)) {
+      const auto entry = models_[map].find(*index);
+      if (entry && same_entry(key, value, *entry)) return entry;
+      return std::nullopt;
+    }
+    std::optional<models::Entry> fallback;  // irreflexive: any live instance with this value
+    for (const models::Entry& e : models_[map].entries()) {
+      if (Uni::reflexive(e.key) || e.value != value) continue;
+      if (iteration == nullptr || !iteration->has_produced(e.instance)) return e;
+      fallback = e;
+    }
+    return fallback;
+  }
+
+  // ---- after each op ----
+  std::optional<Failure> after_mutation(int map, const models::Effects& effects, StepKind kind,
+                                        const std::uint8_t* key) {
+    ++mutations_;
+    for (OpenIteration& open : iterations_) {
+      if (open.it && open.map == map) open.model.observe(effects);
+    }
+    return structure_after(map, kind, key);
+  }
+
+  std::optional<Failure> structure_after(int map, StepKind kind, const std::uint8_t* key) {
+    std::optional<Key> k;
+    if (key != nullptr) k = Uni::key(*key);
+    if (auto broke = structure_[map].after(*maps_[map], kind, k ? &*k : nullptr)) return broken(*broke);
+    return std::nullopt;
+  }
+
+  std::optional<Failure> after_replacement(int map, const models::SequentialModel& expected, const char* what) {
+    models_[map] = expected;
+    if (auto broke = structure_[map].after(*maps_[map], StepKind::replaced, static_cast<const Key*>(nullptr)))
+      return broken(*broke);
+    return check_contents(map, what);
+  }
+
+  std::optional<Failure> check_size(int map) {
+    if (maps_[map]->size() != models_[map].size())
+      return fail("size() after the op", models_[map].size(), maps_[map]->size());
+    return std::nullopt;
+  }
+
+  // The map holds exactly the model's entries: the same size, and every findable entry found with
+  // its value and key bits. Done with lookups, not an iteration, so that checking does not change
+  // what it checks (an iteration sets gomap's sticky iterator flags, which change evacuation).
+  std::optional<Failure> check_contents(int map, const char* what) {
+    if (auto f = check_size(map)) {
+      f->broke = std::string("contents after ") + what + ": " + f->broke;
+      return f;
+    }
+    const Map& m = *maps_[map];
+    for (const models::Entry& e : models_[map].entries()) {
+      if (!Uni::reflexive(e.key)) continue;
+      const auto it = m.find(Uni::key(e.key));
+      if (it == m.end()) return fail(std::string("contents after ") + what + ": entry missing", show(e), "end()");
+      if (!same_entry(it->first, it->second, e))
+        return fail(std::string("contents after ") + what, show(e), show_observed(it->first, it->second));
+    }
+    return std::nullopt;
+  }
+
+  // ---- iterations ----
+  void close(OpenIteration& open) {
+    open.it.reset();
+    open.model.close();
+  }
+  void end_iterations_of(int map, int keep) {
+    for (std::size_t i = 0; i < iterations_.size(); ++i) {
+      if (iterations_[i].it && iterations_[i].map == map && static_cast<int>(i) != keep) close(iterations_[i]);
+    }
+  }
+
+  // ---- reporting ----
+  static std::string show(const models::Entry& e) {
+    return "{" + Uni::cpp(e.key) + ", " + std::to_string(e.value) + "}";
+  }
+  static std::string show_observed(const Key& key, const Value& value) {
+    const auto index = Uni::index_of(key);
+    return "{" + (index ? Uni::cpp(*index) : std::string("NaN")) + ", " + std::to_string(value) + "}";
+  }
+  // A result that differs from the model's.
+  template <class E, class O>
+  Failure fail(std::string broke, const E& expected, const O& observed) const {
+    return Failure{index_, describe(current_), to_text(expected), to_text(observed), std::move(broke)};
+  }
+  // A guarantee or invariant that broke (the message says what happened).
+  Failure broken(std::string what) const { return Failure{index_, describe(current_), "", "", std::move(what)}; }
+  template <class T>
+  static std::string to_text(const T& v) {
+    std::ostringstream out;
+    if constexpr (std::is_same_v<T, bool>) out << (v ? "true" : "false");
+    else out << v;
+    return out.str();
+  }
+  std::optional<Failure> expect_equal(auto observed, auto expected, const char* what) {
+    if (observed != expected) return fail(what, expected, observed);
+    return structure_after(0, StepKind::read, nullptr);
+  }
+
+  Hash hash_;
+  std::array<std::optional<Map>, 2> maps_;
+  std::array<models::SequentialModel, 2> models_;
+  std::array<typename adapter_traits<Adapter>::template structure<Map>, 2> structure_;
+  std::array<OpenIteration, kIteratorSlots> iterations_;
+  std::size_t index_ = 0;
+  Op current_;
+  std::uint64_t mutations_ = 0;  // data mutations so far (any map)
+};
+
+// Runs `program` on the adapter's map, in the program's universe.
+template <class Adapter>
+std::optional<Failure> run_program(const Program& program) {
+  switch (program.universe) {
+    case UniverseKind::ints: return Interpreter<Adapter, UniverseKind::ints>::run(program);
+    case UniverseKind::large: return Interpreter<Adapter, UniverseKind::large>::run(program);
+    case UniverseKind::nan: return Interpreter<Adapter, UniverseKind::nan>::run(program);
+    case UniverseKind::tagged: return Interpreter<Adapter, UniverseKind::tagged>::run(program);
+  }
+  return std::nullopt;
+}
+
+}  // namespace mapcheck

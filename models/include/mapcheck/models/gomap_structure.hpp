@@ -1,0 +1,106 @@
+// The gomap structural model: what must hold of the reference map's internals between ops, read
+// through gomap::debug (never through its code). Two parts:
+//
+//   * invariants I1-I8 of spec §1.7 (gomap::debug::SlotTracker), after every op;
+//   * the growth and flag state machine of spec §3.4-§3.6 and §2:
+//       stable -> growing (doubling or same size) -> stable;
+//       only a write that adds a key (or reserve) may start a grow or change B;
+//       every write while growing evacuates the chain it touches (the key is no longer in the old
+//       array) and advances nevacuate by at least one, so a grow of n old buckets ends within n writes;
+//       a grow started by a write takes the iterator bit into oldIterator and clears iterator;
+//       an iteration opened on a non-empty map sets iterator and oldIterator.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <sstream>
+#include <string>
+
+#include "gomap/debug.hpp"
+#include "mapcheck/models/step.hpp"
+
+namespace mapcheck::models {
+
+template <class M>
+class GomapStructureModel {
+ public:
+  // Checks the map after an op of kind `kind` that wrote `key` (when it wrote one).
+  template <class Key>
+  std::optional<std::string> after(const M& m, StepKind kind, const Key* key) {
+    namespace debug = gomap::debug;
+    if (kind == StepKind::replaced) {
+      tracker_ = debug::SlotTracker<M>();
+      prev_ = snapshot(m);
+      writes_in_grow_ = 0;
+    }
+    if (auto v = tracker_.check(m)) return v->message;
+    const State now = snapshot(m);
+    std::optional<std::string> verdict = transition(m, kind, key, now);
+    prev_ = now;
+    return verdict;
+  }
+
+ private:
+  struct State {
+    unsigned B = 0;
+    gomap::debug::Growth growth = gomap::debug::Growth::stable;
+    std::size_t nevacuate = 0;
+    std::size_t old_buckets = 0;
+    std::uint8_t flags = 0;
+    std::size_t count = 0;
+  };
+
+  static State snapshot(const M& m) {
+    namespace debug = gomap::debug;
+    return {debug::B(m), debug::growth(m), debug::nevacuate(m), debug::old_bucket_count(m), debug::flags(m),
+            debug::count(m)};
+  }
+
+  template <class Key>
+  std::optional<std::string> transition(const M& m, StepKind kind, const Key* key, const State& now) {
+    using gomap::debug::Growth;
+    const bool was_growing = prev_.growth != Growth::stable;
+    const bool grows = now.growth != Growth::stable;
+    const bool started = (!was_growing && grows) || now.B != prev_.B;
+    if (started && kind != StepKind::add_key && kind != StepKind::reserve && kind != StepKind::replaced)
+      return fail("a grow started (B ", prev_.B, " -> ", now.B, ") during an op that added no key");
+    if (kind == StepKind::clear && (grows || now.B != prev_.B || now.count != 0))
+      return fail("clear left the map growing, resized or non-empty");
+    if (started && kind == StepKind::add_key) {
+      writes_in_grow_ = 0;
+      const bool had_iterator = (prev_.flags & gomap::debug::kIterator) != 0;
+      const bool old_iterator = (now.flags & gomap::debug::kOldIterator) != 0;
+      if ((now.flags & gomap::debug::kIterator) != 0 || had_iterator != old_iterator)
+        return fail("a grow must move the iterator bit into oldIterator and clear iterator (flags ",
+                    int(prev_.flags), " -> ", int(now.flags), ")");
+    }
+    const bool grow_work = kind == StepKind::add_key || kind == StepKind::write;
+    if (was_growing && grows && grow_work && !started) {
+      if (now.nevacuate <= prev_.nevacuate)
+        return fail("a write while growing did not advance nevacuate (", prev_.nevacuate, ")");
+      if (key != nullptr && gomap::debug::in_old_array(m, *key))
+        return fail("a write while growing left its key in an unevacuated old chain");
+      if (++writes_in_grow_ > now.old_buckets)
+        return fail("the grow has taken ", writes_in_grow_, " writes for ", now.old_buckets, " old buckets");
+    }
+    if (kind == StepKind::open_iteration && now.count != 0 &&
+        (now.flags & (gomap::debug::kIterator | gomap::debug::kOldIterator)) !=
+            (gomap::debug::kIterator | gomap::debug::kOldIterator))
+      return fail("an iteration opened without setting iterator and oldIterator (flags ", int(now.flags), ")");
+    return std::nullopt;
+  }
+
+  template <class... Parts>
+  static std::optional<std::string> fail(const Parts&... parts) {
+    std::ostringstream out;
+    out << "growth state machine: ";
+    (out << ... << parts);
+    return out.str();
+  }
+
+  gomap::debug::SlotTracker<M> tracker_;
+  State prev_;
+  std::size_t writes_in_grow_ = 0;
+};
+
+}  // namespace mapcheck::models
