@@ -4,7 +4,8 @@
 //   * invariants I1-I8 of spec §1.7 (gomap::debug::SlotTracker), after every op;
 //   * the growth and flag state machine of spec §3.4-§3.6 and §2:
 //       stable -> growing (doubling or same size) -> stable;
-//       only a write that adds a key (or reserve) may start a grow or change B;
+//       only a write that adds a key (or reserve) may start a grow or change B, and a write that adds
+//       a key to a stable table at its load factor (or with too many overflow buckets) must;
 //       every write while growing evacuates the chain it touches (the key is no longer in the old
 //       array) and advances nevacuate by at least one, so a grow of n old buckets ends within n writes;
 //       a grow started by a write takes the iterator bit into oldIterator and clears iterator;
@@ -48,12 +49,21 @@ class GomapStructureModel {
     std::size_t old_buckets = 0;
     std::uint8_t flags = 0;
     std::size_t count = 0;
+    std::size_t noverflow = 0;
   };
+
+  // Spec §1.6, restated here rather than taken from gomap, so that a wrong gomap constant shows.
+  static bool over_load_factor(std::uint64_t count, unsigned b) {
+    return count > 8 && count > 13 * ((std::uint64_t{1} << b) / 2);
+  }
+  static bool too_many_overflow_buckets(std::uint64_t noverflow, unsigned b) {
+    return noverflow >= (std::uint64_t{1} << (b < 15 ? b : 15));
+  }
 
   static State snapshot(const M& m) {
     namespace debug = gomap::debug;
-    return {debug::B(m), debug::growth(m), debug::nevacuate(m), debug::old_bucket_count(m), debug::flags(m),
-            debug::count(m)};
+    return {debug::B(m),     debug::growth(m), debug::nevacuate(m), debug::old_bucket_count(m),
+            debug::flags(m), debug::count(m),  debug::noverflow(m)};
   }
 
   template <class Key>
@@ -64,6 +74,10 @@ class GomapStructureModel {
     const bool started = (!was_growing && grows) || now.B != prev_.B;
     if (started && kind != StepKind::add_key && kind != StepKind::reserve && kind != StepKind::replaced)
       return fail("a grow started (B ", prev_.B, " -> ", now.B, ") during an op that added no key");
+    if (kind == StepKind::add_key && !was_growing && !started &&
+        (over_load_factor(prev_.count + 1, prev_.B) || too_many_overflow_buckets(prev_.noverflow, prev_.B)))
+      return fail("adding key ", prev_.count + 1, " to 2^", prev_.B, " buckets (", prev_.noverflow,
+                  " overflow) must start a grow, and did not");
     if (kind == StepKind::clear && (grows || now.B != prev_.B || now.count != 0))
       return fail("clear left the map growing, resized or non-empty");
     if (started && kind == StepKind::add_key) {

@@ -256,8 +256,8 @@ class Generation {
 
   [[no_unique_address]] Alloc alloc_;
   unsigned B_;
-  std::uint64_t serial_;
   std::uint64_t spares_;      // spare overflow buckets allocated after the 2^B main buckets
+  std::uint64_t serial_;
   std::uint64_t next_spare_;  // index of the next unused spare (== total when the pool is empty)
   Bucket* buckets_;
   std::vector<Bucket*, rebind_alloc<Bucket*, Alloc>> overflow_{rebind_alloc<Bucket*, Alloc>(alloc_)};

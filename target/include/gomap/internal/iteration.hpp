@@ -19,6 +19,7 @@
 
 #include "gomap/fatal.hpp"
 #include "gomap/internal/constants.hpp"
+#include "gomap/internal/planted_bugs.hpp"
 #include "gomap/random.hpp"
 
 namespace gomap::internal {
@@ -133,7 +134,8 @@ class Iteration {
     if (is_empty(top) || top == +Mark::evacuatedEmpty) return {};  // B.1
     auto& key = bptr_->key(slot);
     const bool self_equal = h.self_equal(key);
-    if (check_bucket_ != kNoCheck && !h.same_size_grow()) {  // B.3: only this index's share
+    if (check_bucket_ != kNoCheck && !h.same_size_grow() &&
+        !planted(PlantedBug::iterator_no_filter)) {  // B.3: only this index's share
       if (self_equal) {
         if ((h.hash_of(key) & bucket_mask(B_)) != check_bucket_) return {};
       } else if ((top & 1) != ((check_bucket_ >> (B_ - 1)) & 1)) {

@@ -27,6 +27,7 @@
 #include "gomap/hash.hpp"
 #include "gomap/internal/constants.hpp"
 #include "gomap/internal/generation.hpp"
+#include "gomap/internal/planted_bugs.hpp"
 #include "gomap/internal/slots.hpp"
 #include "gomap/random.hpp"
 
@@ -136,7 +137,7 @@ class Table {
     std::uint64_t index = hash & bucket_mask(B);
     Bucket* head = array + index;
     bool in_old = false;
-    if (growing()) {  // step 4: an unevacuated old chain still holds the entries of this bucket
+    if (growing() && !planted(PlantedBug::lookup_ignores_old)) {  // step 4: an unevacuated old chain holds them
       std::uint64_t mask = bucket_mask(B);
       if (!same_size_grow()) mask >>= 1;
       Bucket* old_head = oldbuckets->bucket(hash & mask);
@@ -193,6 +194,9 @@ class Table {
         if (!insert_at) {
           const unsigned empty = empty_slots(word);
           if (empty != 0) insert_at = {b, first_slot(empty), head, index, false};
+          if constexpr (planted(PlantedBug::reuse_skips_match)) {
+            if (insert_at) break;
+          }
         }
         for (unsigned m = match_before_rest(word, top); m != 0; m &= m - 1) {
           const unsigned i = first_slot(m);
@@ -206,7 +210,8 @@ class Table {
         if (rest_slots(word) != 0) break;
       }
       // step 9: a new key; start a grow at the load factor or with too many overflow buckets.
-      if (!growing() && (over_load_factor(count + 1, B) || too_many_overflow_buckets(noverflow, B))) {
+      const std::uint64_t new_count = planted(PlantedBug::no_growth_at_load_factor) ? count : count + 1;
+      if (!growing() && (over_load_factor(new_count, B) || too_many_overflow_buckets(noverflow, B))) {
         hash_grow(/*force_double=*/false);
         continue;  // every position found so far is stale
       }
@@ -259,7 +264,7 @@ class Table {
     if (count == 0) return;  // step 1
     check_not_writing(kConcurrentMapWrites);  // step 2
     WriteGuard guard(flags);
-    ++epoch;  // replaces step 3: every live iterator ends, whatever array it reads
+    if constexpr (!planted(PlantedBug::clear_keeps_epoch)) ++epoch;  // replaces step 3: every live iteration ends
     set_flag_bits(flags, +Flag::sameSizeGrow, 0);  // step 4
     oldbuckets.reset();
     nevacuate = 0;
@@ -400,7 +405,7 @@ class Table {
     --buckets->live_keys;
     --buckets->live_values;
     b->tophash[i] = +Mark::emptyOne;
-    const bool starts_tail = i == kBucketCnt - 1
+    const bool starts_tail = planted(PlantedBug::empty_rest_too_early) || i == kBucketCnt - 1
                                  ? b->overflow == nullptr || b->overflow->tophash[0] == +Mark::emptyRest
                                  : b->tophash[i + 1] == +Mark::emptyRest;
     if (starts_tail) {  // step 6.5: the run of emptyOne before the new tail becomes emptyRest
@@ -418,6 +423,7 @@ class Table {
         if (b->tophash[i] != +Mark::emptyOne) break;
       }
     }
+    if constexpr (planted(PlantedBug::erase_forgets_count)) return;
     if (--count == 0) hash0 = thread_random();  // step 6.6 (issue #25237)
   }
 
@@ -507,7 +513,7 @@ class Table {
       const bool keep_keys = (f & +Flag::oldIterator) != 0;
       const bool iterating = (f & +Flag::iterator) != 0;
       MovePlan moves;  // phase 1
-      for (Bucket* b = old_head; b != nullptr; b = b->overflow) {
+      for (Bucket* b = old_head; b != nullptr; b = planted(PlantedBug::evacuate_drops_overflow) ? nullptr : b->overflow) {
         for (unsigned i = 0; i < kBucketCnt; ++i) {
           const std::uint8_t top = b->tophash[i];
           if (is_empty(top)) continue;
@@ -521,6 +527,7 @@ class Table {
               move.top = tophash_of(hash);
             } else {
               move.use_y = (hash & newbit) != 0 ? 1 : 0;
+              if constexpr (planted(PlantedBug::evacuate_wrong_half)) move.use_y ^= 1;
             }
           }
           moves.push_back(move);
