@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <utility>
 
 #include "gomap/fatal.hpp"
@@ -38,13 +39,14 @@ class Iteration {
   void start(const Table& table) {
     if (table.count == 0) return;
     table_ = &table;
-    B_ = table.B;
-    snapshot_ = table.buckets;
+    Cursor& c = cursor_.emplace();
+    c.B = table.B;
+    c.snapshot = table.buckets;
     const std::uint64_t r = thread_random();  // step 3
-    start_bucket_ = r & bucket_mask(B_);
-    offset_ = static_cast<unsigned>(r >> B_) & (kBucketCnt - 1);
-    bucket_ = start_bucket_;
-    epoch_ = table.epoch;
+    c.start_bucket = r & bucket_mask(c.B);
+    c.offset = static_cast<unsigned>(r >> c.B) & (kBucketCnt - 1);
+    c.bucket = c.start_bucket;
+    c.epoch = table.epoch;
     table.mark_iterating();  // step 5
     advance();  // step 6
   }
@@ -52,7 +54,6 @@ class Iteration {
   // A single-entry view of `position` (what find() returns); advancing it ends it.
   void point_at(const Table& table, Position position) {
     table_ = &table;
-    single_ = true;
     current_ = position;
   }
 
@@ -62,112 +63,120 @@ class Iteration {
 
   // mapiternext. Positions the iteration on its next entry, or ends it.
   void advance() {
-    if (table_ == nullptr || single_) {
+    if (!cursor_) {
       current_ = {};
       return;
     }
     const Table& h = *table_;
+    Cursor& c = *cursor_;
     h.check_not_writing(kConcurrentMapIterationAndWrite);  // step 0
-    if (h.epoch != epoch_) return finish();  // cleared since start: nothing older may appear (G8)
+    if (h.epoch != c.epoch) return finish();  // cleared since start: nothing older may appear (G8)
     for (;;) {
-      if (bptr_ == nullptr && !start_next_bucket(h)) return finish();  // step A
-      for (; i_ < kBucketCnt; ++i_) {  // step B
-        const unsigned slot = (i_ + offset_) & (kBucketCnt - 1);
-        Position found = produce(h, slot);
+      if (c.bptr == nullptr && !start_next_bucket(h, c)) return finish();  // step A
+      for (; c.i < kBucketCnt; ++c.i) {  // step B
+        const unsigned slot = (c.i + c.offset) & (kBucketCnt - 1);
+        Position found = produce(h, c, slot);
         if (found) {
-          ++i_;  // commit the cursor only now: a throwing hash leaves it retryable (spec §7.4)
+          ++c.i;  // commit the cursor only now: a throwing hash leaves it retryable (spec §7.4)
           current_ = found;
           return;
         }
       }
-      bptr_ = bptr_->overflow;  // step C
-      i_ = 0;
+      c.bptr = c.bptr->overflow;  // step C
+      c.i = 0;
     }
   }
 
  private:
   static constexpr std::uint64_t kNoCheck = ~std::uint64_t{0};
 
+  // The walk's state, engaged from start() until the iteration ends. Kept in an optional so that
+  // end() and find() iterators construct, copy and destroy cheaply (measured: zeroing it for every
+  // find() cost more than the lookup).
+  struct Cursor {
+    std::shared_ptr<Gen> snapshot;  // the array at start (it.buckets)
+    std::shared_ptr<Gen> walking;   // the array bptr is in
+    Bucket* bptr = nullptr;         // bucket being scanned, null between indices
+    Bucket* head = nullptr;         // first bucket of bptr's chain
+    std::uint64_t head_index = 0;   // index of that chain in its array
+    bool head_in_old = false;       // whether that array is the map's old array
+    std::uint64_t start_bucket = 0;
+    std::uint64_t bucket = 0;       // next index to start
+    std::uint64_t check_bucket = kNoCheck;  // new-array index the old chain is filtered for
+    std::uint64_t epoch = 0;        // table epoch at start
+    unsigned B = 0;                 // log2 size of the snapshot
+    unsigned offset = 0;            // in-bucket rotation
+    unsigned i = 0;                 // next slot (before rotation) in bptr
+    bool wrapped = false;
+  };
+
+
   void finish() {
     current_ = {};
-    snapshot_.reset();
-    walking_.reset();
-    bptr_ = nullptr;
+    cursor_.reset();
     table_ = nullptr;
   }
 
-  // Step A: picks the chain for bucket index `bucket_`. Returns false when every index was started.
-  bool start_next_bucket(const Table& h) {
-    if (bucket_ == start_bucket_ && wrapped_) return false;  // A.1
+  // Step A: picks the chain for bucket index `c.bucket`. Returns false when every index was started.
+  static bool start_next_bucket(const Table& h, Cursor& c) {
+    if (c.bucket == c.start_bucket && c.wrapped) return false;  // A.1
     const Bucket* old_head = nullptr;
     std::uint64_t old_index = 0;
-    if (h.growing() && B_ == h.B) {  // A.2: the entries of this index may still be in the old chain
-      old_index = bucket_ & h.oldbucketmask();
+    if (h.growing() && c.B == h.B) {  // A.2: the entries of this index may still be in the old chain
+      old_index = c.bucket & h.oldbucketmask();
       old_head = h.oldbuckets->bucket(old_index);
       if (Table::evacuated(old_head)) old_head = nullptr;
     }
     if (old_head != nullptr) {
-      walk(h.oldbuckets, old_index, bucket_, h);
+      walk(c, h.oldbuckets, old_index, c.bucket, h);
     } else {  // A.2 evacuated / A.3
-      walk(snapshot_, bucket_, kNoCheck, h);
+      walk(c, c.snapshot, c.bucket, kNoCheck, h);
     }
-    if (++bucket_ == bucket_shift(B_)) {  // A.4
-      bucket_ = 0;
-      wrapped_ = true;
+    if (++c.bucket == bucket_shift(c.B)) {  // A.4
+      c.bucket = 0;
+      c.wrapped = true;
     }
-    i_ = 0;
+    c.i = 0;
     return true;
   }
 
-  void walk(const std::shared_ptr<Gen>& gen, std::uint64_t index, std::uint64_t check, const Table& h) {
-    if (walking_ != gen) walking_ = gen;
-    head_ = gen->bucket(index);
-    bptr_ = head_;
-    head_index_ = index;
-    head_in_old_ = h.growing() && gen == h.oldbuckets;
-    check_bucket_ = check;
+  static void walk(Cursor& c, const std::shared_ptr<Gen>& gen, std::uint64_t index, std::uint64_t check,
+                   const Table& h) {
+    if (c.walking != gen) c.walking = gen;
+    c.head = gen->bucket(index);
+    c.bptr = c.head;
+    c.head_index = index;
+    c.head_in_old = h.growing() && gen == h.oldbuckets;
+    c.check_bucket = check;
   }
 
   // Step B for one slot: the live position of the entry it stands for, or empty to skip it.
-  Position produce(const Table& h, unsigned slot) const {
-    const std::uint8_t top = bptr_->tophash[slot];
+  static Position produce(const Table& h, const Cursor& c, unsigned slot) {
+    Bucket* b = c.bptr;
+    const std::uint8_t top = b->tophash[slot];
     if (is_empty(top) || top == +Mark::evacuatedEmpty) return {};  // B.1
-    auto& key = bptr_->key(slot);
+    auto& key = b->key(slot);
     const bool self_equal = h.self_equal(key);
-    if (check_bucket_ != kNoCheck && !h.same_size_grow() &&
+    if (c.check_bucket != kNoCheck && !h.same_size_grow() &&
         !planted(PlantedBug::iterator_no_filter)) {  // B.3: only this index's share
       if (self_equal) {
-        if ((h.hash_of(key) & bucket_mask(B_)) != check_bucket_) return {};
-      } else if ((top & 1) != ((check_bucket_ >> (B_ - 1)) & 1)) {
+        if ((h.hash_of(key) & bucket_mask(c.B)) != c.check_bucket) return {};
+      } else if ((top & 1) != ((c.check_bucket >> (c.B - 1)) & 1)) {
         return {};
       }
     }
     if (top != +Mark::evacuatedX && top != +Mark::evacuatedY) {  // B.4: golden slot, the live entry
-      return {bptr_, slot, head_, head_index_, head_in_old_};
+      return {b, slot, c.head, c.head_index, c.head_in_old};
     }
     if constexpr (!Table::kReflexive) {
-      if (!self_equal) return h.live_position_of(bptr_, slot);
+      if (!self_equal) return h.live_position_of(b, slot);
     }
     return h.lookup(key, h.hash_of(key));  // evacuated since: produce the current entry, if any
   }
 
   const Table* table_ = nullptr;
-  std::shared_ptr<Gen> snapshot_;  // the array at start (it.buckets)
-  std::shared_ptr<Gen> walking_;   // the array bptr_ is in
-  Bucket* bptr_ = nullptr;         // bucket being scanned, null between indices
-  Bucket* head_ = nullptr;         // first bucket of bptr_'s chain
-  std::uint64_t head_index_ = 0;   // index of that chain in its array
-  bool head_in_old_ = false;       // whether that array is the map's old array
-  std::uint64_t start_bucket_ = 0;
-  std::uint64_t bucket_ = 0;       // next index to start
-  std::uint64_t check_bucket_ = kNoCheck;  // new-array index the old chain is filtered for
-  std::uint64_t epoch_ = 0;        // table epoch at start
-  unsigned B_ = 0;                 // log2 size of the snapshot
-  unsigned offset_ = 0;            // in-bucket rotation
-  unsigned i_ = 0;                 // next slot (before rotation) in bptr_
-  bool wrapped_ = false;
-  bool single_ = false;
   Position current_;
+  std::optional<Cursor> cursor_;
 };
 
 }  // namespace gomap::internal
