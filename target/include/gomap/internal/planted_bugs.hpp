@@ -18,7 +18,7 @@ enum class PlantedBug {
   clear_keeps_epoch,         // clear() does not end live iterations (Go #59411, spec §6.1)
   reuse_skips_match,         // an insert stops scanning at the first free slot and misses its key (§3.2 8)
   evacuate_drops_overflow,   // evacuation forgets the overflow buckets of an old chain (§3.6 3)
-  lookup_ignores_old,        // a lookup during a grow does not look in unevacuated old chains (§3.1 4)
+  lookup_stays_in_old,       // a lookup during a grow keeps searching the old chain after its evacuation (§3.1 4)
   erase_forgets_count,       // delete does not decrement count (§3.3 6.6)
 };
 

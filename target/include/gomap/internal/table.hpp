@@ -137,11 +137,11 @@ class Table {
     std::uint64_t index = hash & bucket_mask(B);
     Bucket* head = array + index;
     bool in_old = false;
-    if (growing() && !planted(PlantedBug::lookup_ignores_old)) {  // step 4: an unevacuated old chain holds them
+    if (growing()) {  // step 4: an unevacuated old chain still holds the entries of this bucket
       std::uint64_t mask = bucket_mask(B);
       if (!same_size_grow()) mask >>= 1;
       Bucket* old_head = oldbuckets->bucket(hash & mask);
-      if (!evacuated(old_head)) {
+      if (!evacuated(old_head) || planted(PlantedBug::lookup_stays_in_old)) {
         head = old_head;
         index = hash & mask;
         in_old = true;
