@@ -99,7 +99,6 @@ class Iteration {
     Bucket* bptr = nullptr;         // bucket being scanned, null between indices
     Bucket* head = nullptr;         // first bucket of bptr's chain
     std::uint64_t head_index = 0;   // index of that chain in its array
-    bool head_in_old = false;       // whether that array is the map's old array
     std::uint64_t start_bucket = 0;
     std::uint64_t bucket = 0;       // next index to start
     std::uint64_t check_bucket = kNoCheck;  // new-array index the old chain is filtered for
@@ -128,9 +127,9 @@ class Iteration {
       if (Table::evacuated(old_head)) old_head = nullptr;
     }
     if (old_head != nullptr) {
-      walk(c, h.oldbuckets, old_index, c.bucket, h);
+      walk(c, h.oldbuckets, old_index, c.bucket);
     } else {  // A.2 evacuated / A.3
-      walk(c, c.snapshot, c.bucket, kNoCheck, h);
+      walk(c, c.snapshot, c.bucket, kNoCheck);
     }
     if (++c.bucket == bucket_shift(c.B)) {  // A.4
       c.bucket = 0;
@@ -140,13 +139,11 @@ class Iteration {
     return true;
   }
 
-  static void walk(Cursor& c, const std::shared_ptr<Gen>& gen, std::uint64_t index, std::uint64_t check,
-                   const Table& h) {
+  static void walk(Cursor& c, const std::shared_ptr<Gen>& gen, std::uint64_t index, std::uint64_t check) {
     if (c.walking != gen) c.walking = gen;
     c.head = gen->bucket(index);
     c.bptr = c.head;
     c.head_index = index;
-    c.head_in_old = h.growing() && gen == h.oldbuckets;
     c.check_bucket = check;
   }
 
@@ -166,7 +163,9 @@ class Iteration {
       }
     }
     if (top != +Mark::evacuatedX && top != +Mark::evacuatedY) {  // B.4: golden slot, the live entry
-      return {b, slot, c.head, c.head_index, c.head_in_old};
+      // Whether its array is the old one is decided now, not when the walk of this chain began:
+      // a grow may have started since, turning the array being walked into the old array.
+      return {b, slot, c.head, c.head_index, h.growing() && c.walking == h.oldbuckets};
     }
     if constexpr (!Table::kReflexive) {
       if (!self_equal) return h.live_position_of(b, slot);
