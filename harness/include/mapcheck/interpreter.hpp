@@ -166,6 +166,7 @@ class Interpreter {
           *maps_[1] = std::move(m);
         }
         m.clear();  // a moved-from map is valid but unspecified: clear() makes it known (empty)
+        m = Map(0, hash_, std::equal_to<Key>());  // and the program's hash policy applies to it again
         const models::SequentialModel moved = models_[0];
         models::Effects effects;
         models_[0].clear(effects);

@@ -17,9 +17,10 @@
 // stream: the same calls give the same run): ops whose capability the map does not declare are
 // skipped; under the standard iteration rules a mutation ends the open iterations of `m` (except
 // the one erase(it) continues); copies and moves end those of their target; a swap carries
-// iterations along or ends them (iterators_follow_swap); contents after copy, move, swap and reserve
-// are checked by lookups, never by iterating; `size()` is checked after every op. A SequentialModel
-// per map runs alongside to know every expected value; the program stops after the failing op.
+// iterations along or ends them (iterators_follow_swap); contents after copy, move, swap and
+// reserve are checked by lookups, never by iterating; `size()` is checked after every op. A
+// SequentialModel per map runs alongside to know every expected value; the program stops after the
+// failing op.
 //
 // Stepwise iterations (iter_open / iter_step / erase_iterator / iter_close) use
 // mapcheck::reproducer::Iteration. How far an iteration gets, and which entry it is on, is the
@@ -28,9 +29,12 @@
 // ended or left open at the end. Only erase(it) needs the map's choice while printing: when the
 // program erases at an iterator, the printer replays the program on the map itself (as the
 // interpreter does) up to the last such op, prints the entry the iterator was on, and the test
-// ASSERTs that its run is on the same entry before erasing (a map whose order is not reproducible
-// from its seed says so there instead of failing later for no visible reason). Replaying runs the
-// map: a program that crashes the map before its last erase(it) crashes the printer too.
+// ASSERTs that its run is on the same entry before erasing. A map whose order is not reproducible
+// from the program's seeds says so there instead of failing later for no visible reason; gomap is
+// one when its hash is gomap::Hash (keyed per process, like Go's aeskeysched): under the
+// map_default policy, and in `m` after a move (gomap keeps its hasher in its table, so a moved-from
+// map's next table gets a default PolicyHash, which is map_default). Replaying runs the map: a
+// program that crashes the map before its last erase(it) crashes the printer too.
 //
 // Not reproduced: the adapter's structural checks (gomap's I1-I8 and growth state machine); the
 // failure text in the header names the one that broke.
@@ -67,7 +71,8 @@ struct StdUnorderedMap;
 
 // The C++ spelling of an adapter type, as printed tests name it; the one place that knows it.
 // For another adapter, specialise:
-//   template <> inline constexpr std::string_view mapcheck::adapter_type_name<my::Adapter> = "my::Adapter";
+//   template <> inline constexpr std::string_view mapcheck::adapter_type_name<my::Adapter> =
+//   "my::Adapter";
 template <class Adapter>
 inline constexpr std::string_view adapter_type_name = {};
 template <>
@@ -172,7 +177,7 @@ class ReproducerWriter {
         if (!slots_[s].open) continue;
         lines_.line("");
         lines_.comment(slot_name(s) + " is still open at the end of the program.");
-        print_iteration_check(s, op_count_ == 0 ? 0 : op_count_ - 1);
+        print_iteration_check(s, op_count_);
       }
     }
 
@@ -180,15 +185,18 @@ class ReproducerWriter {
     const std::string adapter(adapter_type_name<Adapter>);
     out << "TEST(" << kReproducerSuite << ", " << test_name << ") {\n";
     out << "  using Key = " << Uni::cpp_type << ";\n";
-    out << "  using Hash = mapcheck::PolicyHash<Key, mapcheck::IdOf<mapcheck::UniverseKind::" << universe_name()
-        << ">>;\n";
+    out << "  using Hash = mapcheck::PolicyHash<Key, mapcheck::IdOf<mapcheck::UniverseKind::"
+        << universe_name() << ">>;\n";
     out << "  using Map =\n      mapcheck::adapter_traits<" << adapter
         << ">::map<Key, std::int64_t, Hash, std::equal_to<Key>>;\n";
-    out << "  mapcheck::adapter_traits<" << adapter << ">::seed(" << hex(program_.random_seed) << "ULL);\n";
-    out << "  const Hash hash(mapcheck::HashPolicy::" << kHashPolicies[static_cast<std::size_t>(program_.hash_policy)].name
-        << ", " << hex(program_.hash_seed) << "ULL);\n";
+    out << "  mapcheck::adapter_traits<" << adapter << ">::seed(" << hex(program_.random_seed)
+        << "ULL);\n";
+    out << "  const Hash hash(mapcheck::HashPolicy::"
+        << kHashPolicies[static_cast<std::size_t>(program_.hash_policy)].name << ", "
+        << hex(program_.hash_seed) << "ULL);\n";
     out << "  Map m(0, hash, std::equal_to<Key>());\n";
-    out << "  // The target of copies, moves and swaps (optional: copy and move construct it anew).\n";
+    out << "  // The target of copies, moves and swaps (optional: copy and move construct it "
+           "anew).\n";
     out << "  std::optional<Map> side(std::in_place, 0, hash, std::equal_to<Key>());\n";
     std::string declared;
     for (std::size_t s = 0; s < kIteratorSlots; ++s) {
@@ -199,7 +207,9 @@ class ReproducerWriter {
     return out.str();
   }
 
-  static std::string universe_name() { return std::string(kUniverses[static_cast<std::size_t>(U)].name); }
+  static std::string universe_name() {
+    return std::string(kUniverses[static_cast<std::size_t>(U)].name);
+  }
 
  private:
   // The interpreter's OpenIteration, plus what the printer needs to judge it in the test.
@@ -217,7 +227,7 @@ class ReproducerWriter {
       std::size_t from;
       std::optional<std::size_t> until;
     };
-    std::vector<Row> rows;                       // lifetimes since open
+    std::vector<Row> rows;                      // lifetimes since open
     std::map<std::uint64_t, std::size_t> live;  // instance -> its current row
     // replay's view (the interpreter's), while replaying
     std::optional<Iterator> it;
@@ -227,7 +237,9 @@ class ReproducerWriter {
   static models::KeyFacts facts() { return {&Uni::canonical, &Uni::reflexive}; }
   static bool supported(const Op& op) { return kCaps.has(info(op.kind).needs); }
   static std::string key(std::uint8_t index) { return Uni::cpp(index); }
-  static std::string entry(const models::Entry& e) { return "{" + key(e.key) + ", " + std::to_string(e.value) + "}"; }
+  static std::string entry(const models::Entry& e) {
+    return "{" + key(e.key) + ", " + std::to_string(e.value) + "}";
+  }
   static std::string slot_name(std::size_t slot) { return "it" + std::to_string(slot); }
   static std::string map_name(int map) { return map == 0 ? "m" : "*side"; }
   bool replaying() const { return now_ < replay_until_; }
@@ -238,8 +250,9 @@ class ReproducerWriter {
     lines_.line("");
     lines_.comment("op #" + std::to_string(index) + ": " + describe(op));
     if (!supported(op)) {
-      lines_.comment("skipped: the map does not declare " +
-                     std::string(kCapabilities[static_cast<std::size_t>(info(op.kind).needs)].name));
+      lines_.comment(
+          "skipped: the map does not declare " +
+          std::string(kCapabilities[static_cast<std::size_t>(info(op.kind).needs)].name));
       return;
     }
     if (info(op.kind).mutates && !kCaps.has(Capability::go_iteration)) {
@@ -256,16 +269,24 @@ class ReproducerWriter {
 
   void dispatch(const Op& op) {
     switch (op.kind) {
-      case OpKind::insert: return insert_like(op.key, op.value, /*try_emplace=*/false);
-      case OpKind::try_emplace: return insert_like(op.key, op.value, /*try_emplace=*/true);
-      case OpKind::insert_or_assign: return assign_like(op, /*subscript=*/false);
-      case OpKind::subscript_assign: return assign_like(op, /*subscript=*/true);
-      case OpKind::erase_key: return erase_key(op.key);
-      case OpKind::erase_iterator: return erase_iterator(op.iter);
-      case OpKind::find: return find(op.key);
+      case OpKind::insert:
+        return insert_like(op.key, op.value, /*try_emplace=*/false);
+      case OpKind::try_emplace:
+        return insert_like(op.key, op.value, /*try_emplace=*/true);
+      case OpKind::insert_or_assign:
+        return assign_like(op, /*subscript=*/false);
+      case OpKind::subscript_assign:
+        return assign_like(op, /*subscript=*/true);
+      case OpKind::erase_key:
+        return erase_key(op.key);
+      case OpKind::erase_iterator:
+        return erase_iterator(op.iter);
+      case OpKind::find:
+        return find(op.key);
       case OpKind::contains: {
         const bool present = models_[0].find(op.key).has_value();
-        lines_.line(std::string(present ? "EXPECT_TRUE" : "EXPECT_FALSE") + "(m.contains(" + key(op.key) + "));");
+        lines_.line(std::string(present ? "EXPECT_TRUE" : "EXPECT_FALSE") + "(m.contains(" +
+                    key(op.key) + "));");
         if (replaying()) (void)maps_[0]->contains(Uni::key(op.key));
         return;
       }
@@ -281,7 +302,8 @@ class ReproducerWriter {
         }
         return;
       }
-      case OpKind::reserve: return reserve(op.count);
+      case OpKind::reserve:
+        return reserve(op.count);
       case OpKind::copy_construct:
         end_iterations_of(1, -1, "side is copy-constructed anew");
         lines_.line("side.emplace(m);  // copy construction (emplace destroys the old side first)");
@@ -316,7 +338,8 @@ class ReproducerWriter {
         } else {
           lines_.line("*side = std::move(m);");
         }
-        lines_.line("m.clear();  // a moved-from map is valid but unspecified: clear() makes it empty");
+        lines_.line(
+            "m.clear();  // a moved-from map is valid but unspecified: clear() makes it empty");
         if (replaying()) {
           if (op.kind == OpKind::move_construct) {
             maps_[1].reset();
@@ -332,10 +355,14 @@ class ReproducerWriter {
         replaced(0, models_[0]);
         return replaced(1, moved);
       }
-      case OpKind::swap: return swap();
-      case OpKind::iterate: return iterate();
-      case OpKind::iter_open: return iter_open(op.iter);
-      case OpKind::iter_step: return iter_step(op.iter);
+      case OpKind::swap:
+        return swap();
+      case OpKind::iterate:
+        return iterate();
+      case OpKind::iter_open:
+        return iter_open(op.iter);
+      case OpKind::iter_step:
+        return iter_step(op.iter);
       case OpKind::iter_close: {
         Slot& slot = slots_[op.iter];
         if (!slot.open) {
@@ -365,11 +392,13 @@ class ReproducerWriter {
   void insert_like(std::uint8_t k, std::uint8_t value, bool try_emplace) {
     models::Effects effects;
     const bool expected = models_[0].insert(k, value, effects);
-    const std::string call = try_emplace ? "m.try_emplace(" + key(k) + ", " + std::to_string(value) + ")"
-                                         : "m.insert({" + key(k) + ", " + std::to_string(value) + "})";
+    const std::string call = try_emplace
+                                 ? "m.try_emplace(" + key(k) + ", " + std::to_string(value) + ")"
+                                 : "m.insert({" + key(k) + ", " + std::to_string(value) + "})";
     if (const auto e = models_[0].find(k)) {
-      lines_.line(std::string("EXPECT_TRUE(mapcheck::reproducer::") + (expected ? "inserted(" : "not_inserted(") +
-                  call + ", " + key(e->key) + ", " + std::to_string(e->value) + "));");
+      lines_.line(std::string("EXPECT_TRUE(mapcheck::reproducer::") +
+                  (expected ? "inserted(" : "not_inserted(") + call + ", " + key(e->key) + ", " +
+                  std::to_string(e->value) + "));");
     } else {  // irreflexive: the interpreter checks the flag only
       lines_.line(std::string(expected ? "EXPECT_TRUE(" : "EXPECT_FALSE(") + call + ".second);");
     }
@@ -390,15 +419,15 @@ class ReproducerWriter {
     const std::string k = key(op.key);
     const std::string v = std::to_string(op.value);
     if (subscript) {
-      if constexpr (requires(Map& m) { m[Uni::key(0)]; }) {
+      if constexpr (requires(Map & m) { m[Uni::key(0)]; }) {
         lines_.line("m[" + k + "] = " + v + ";");
         if (replaying()) (*maps_[0])[Uni::key(op.key)] = op.value;
       } else {
         lines_.comment("the map declares subscript but has no operator[]: nothing to call");
       }
     } else {
-      lines_.line(std::string(expected ? "EXPECT_TRUE(" : "EXPECT_FALSE(") + "m.insert_or_assign(" + k + ", " + v +
-                  ").second);");
+      lines_.line(std::string(expected ? "EXPECT_TRUE(" : "EXPECT_FALSE(") + "m.insert_or_assign(" +
+                  k + ", " + v + ").second);");
       if (replaying()) (void)maps_[0]->insert_or_assign(Uni::key(op.key), Value{op.value});
     }
     if (replaying()) ++mutations_;
@@ -420,9 +449,11 @@ class ReproducerWriter {
     const std::uint64_t n = reserve_argument(code);
     if (code != asked) {
       lines_.comment("the program asks for " + std::to_string(reserve_argument(asked)) +
-                     ", but the map does not declare absurd_reserve: the interpreter reserves " + std::to_string(n));
+                     ", but the map does not declare absurd_reserve: the interpreter reserves " +
+                     std::to_string(n));
     }
-    lines_.line("mapcheck::reproducer::reserve(m, " + std::to_string(n) + "ULL);  // length_error / bad_alloc allowed");
+    lines_.line("mapcheck::reproducer::reserve(m, " + std::to_string(n) +
+                "ULL);  // length_error / bad_alloc allowed");
     if (replaying()) {
       try {
         maps_[0]->reserve(static_cast<typename Map::size_type>(n));
@@ -444,13 +475,15 @@ class ReproducerWriter {
     // From here on the printer follows the map's choices, replayed (replaying() holds: this op is
     // at most the last erase_iterator).
     if (!slot.it || *slot.it == maps_[slot.map]->end()) {
-      lines_.comment("nothing to do: " + name + " has reached its end (in the recorded run: the map's order");
+      lines_.comment("nothing to do: " + name +
+                     " has reached its end (in the recorded run: the map's order");
       lines_.comment("decides when)");
       lines_.line("ASSERT_TRUE(" + name + ".finished());");
       return;
     }
     if (slot.positioned_at != mutations_) {
-      lines_.comment("nothing to do: the map was written since " + name + " last moved, so its entry is stale");
+      lines_.comment("nothing to do: the map was written since " + name +
+                     " last moved, so its entry is stale");
       lines_.comment("and erase(it) would be undefined");
       return;
     }
@@ -461,15 +494,19 @@ class ReproducerWriter {
       const auto index = Uni::index_of(observed_key);
       const std::string shown = "{" + (index ? key(*index) : std::string("NaN")) + ", " +
                                 std::to_string(observed_value) + "}";
-      lines_.comment("The recorded run stops here: " + name + " is on " + shown + ", which is not a live entry,");
+      lines_.comment("The recorded run stops here: " + name + " is on " + shown +
+                     ", which is not a live entry,");
       lines_.comment("so erase(it) cannot be judged.");
       print_iteration_check(s, now_);
-      lines_.line("ADD_FAILURE() << \"op #" + std::to_string(now_) + ": " + name + " is on an entry the model does not hold\";");
+      lines_.line("ADD_FAILURE() << \"op #" + std::to_string(now_) + ": " + name +
+                  " is on an entry the model does not hold\";");
       stopped_ = true;
       return;
     }
-    lines_.comment("The map's order chose this entry in the recorded run; the ops below assume it.");
-    lines_.line("ASSERT_TRUE(" + name + ".is_on(" + key(e->key) + ", " + std::to_string(e->value) + "));");
+    lines_.comment(
+        "The map's order chose this entry in the recorded run; the ops below assume it.");
+    lines_.line("ASSERT_TRUE(" + name + ".is_on(" + key(e->key) + ", " + std::to_string(e->value) +
+                "));");
     lines_.line(name + ".erase(" + std::to_string(now_) + ");");
     models::Effects effects;
     models_[slot.map].erase_instance(e->instance, effects);
@@ -484,11 +521,11 @@ class ReproducerWriter {
     if (!e) {
       lines_.line("EXPECT_TRUE(mapcheck::reproducer::find_returns_end(m, " + key(k) + "));");
     } else if (e->key == k) {
-      lines_.line("EXPECT_TRUE(mapcheck::reproducer::find_returns(m, " + key(k) + ", " + std::to_string(e->value) +
-                  "));");
-    } else {
-      lines_.line("EXPECT_TRUE(mapcheck::reproducer::find_returns(m, " + key(k) + ", " + key(e->key) + ", " +
+      lines_.line("EXPECT_TRUE(mapcheck::reproducer::find_returns(m, " + key(k) + ", " +
                   std::to_string(e->value) + "));");
+    } else {
+      lines_.line("EXPECT_TRUE(mapcheck::reproducer::find_returns(m, " + key(k) + ", " +
+                  key(e->key) + ", " + std::to_string(e->value) + "));");
     }
     if (replaying()) (void)maps_[0]->find(Uni::key(k));
   }
@@ -496,7 +533,8 @@ class ReproducerWriter {
   void iterate() {
     std::vector<std::string> items;
     for (const models::Entry& e : models_[0].entries()) items.push_back(entry(e));
-    lines_.list("EXPECT_EQ(mapcheck::reproducer::iterate(m), mapcheck::reproducer::entries<Map>({", items, "}));");
+    lines_.list("EXPECT_EQ(mapcheck::reproducer::iterate(m), mapcheck::reproducer::entries<Map>({",
+                items, "}));");
     if (replaying()) {
       std::size_t produced = 0;
       for (auto it = maps_[0]->begin(); it != maps_[0]->end(); ++it) {
@@ -539,7 +577,8 @@ class ReproducerWriter {
     print_holds(1);
   }
 
-  // The map holds exactly the model's entries, checked by lookups (the interpreter's check_contents).
+  // The map holds exactly the model's entries, checked by lookups (the interpreter's
+  // check_contents).
   void print_holds(int map) {
     std::vector<std::string> items;
     for (const models::Entry& e : models_[map].entries()) items.push_back(entry(e));
@@ -578,7 +617,7 @@ class ReproducerWriter {
       lines_.comment("nothing to do: " + slot_name(s) + " is not open");
       return;
     }
-    lines_.line(slot_name(s) + ".step(" + std::to_string(now_) + ");  // nothing once it has reached its end");
+    lines_.line(slot_name(s) + ".step(" + std::to_string(now_) + ");");
     if (replaying() && slot.it && *slot.it != maps_[slot.map]->end()) {
       ++*slot.it;
       observe_position(slot);
@@ -637,20 +676,27 @@ class ReproducerWriter {
     }
   }
 
-  // The test judges what iteration `s` produced (closed, ended or left open at op `at`).
-  void print_iteration_check(std::size_t s, std::size_t at) {
+  // The test judges what iteration `s` produced. It is judged at op `until` before that op produces
+  // anything for it (closed, ended, reopened), or with `until` one past the last op: entries still
+  // live are listed as live until then.
+  void print_iteration_check(std::size_t s, std::size_t until) {
     Slot& slot = slots_[s];
     auto rows = slot.rows;
-    std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.instance < b.instance; });
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+      return std::pair(a.instance, a.from) < std::pair(b.instance, b.from);  // unique per row
+    });
     std::vector<std::string> items;
     for (const auto& r : rows) {
-      items.push_back("{" + std::to_string(r.instance) + ", " + key(r.key) + ", " + std::to_string(r.value) + ", " +
-                      std::to_string(r.from) + ", " + std::to_string(r.until.value_or(at + 1)) + "}");
+      items.push_back("{" + std::to_string(r.instance) + ", " + key(r.key) + ", " +
+                      std::to_string(r.value) + ", " + std::to_string(r.from) + ", " +
+                      std::to_string(r.until.value_or(until)) + "}");
     }
-    lines_.comment("What " + slot_name(s) + " produced must obey the iteration rules (G1 if it reached its end),");
-    lines_.comment("given the entries of " + map_name(slot.map) +
-                   " since op #" + std::to_string(slot.opened_at) + ": {instance, key, value, from op, until op}.");
-    lines_.list("EXPECT_TRUE(" + slot_name(s) + ".obeys_guarantees({", items, "}));", /*one_per_line=*/true);
+    lines_.comment("What " + slot_name(s) +
+                   " produced must obey the iteration rules (G1 if it reached its end),");
+    lines_.comment("given the entries of " + map_name(slot.map) + " since op #" +
+                   std::to_string(slot.opened_at) + ": {instance, key, value, from op, until op}.");
+    lines_.list("EXPECT_TRUE(" + slot_name(s) + ".obeys_guarantees({", items, "}));",
+                /*one_per_line=*/true);
   }
 
   // ---- matching the map's output to the model (the interpreter's `match`) ----
@@ -687,7 +733,8 @@ class ReproducerWriter {
 
 // The header comment.
 template <class Adapter>
-std::string reproducer_header(const Program& program, std::string_view test_name, std::string_view adapter_header,
+std::string reproducer_header(const Program& program, std::string_view test_name,
+                              std::string_view adapter_header,
                               const std::optional<Failure>& failure, std::size_t printed_ops) {
   const UniverseInfo& universe = kUniverses[static_cast<std::size_t>(program.universe)];
   const HashPolicyInfo& policy = kHashPolicies[static_cast<std::size_t>(program.hash_policy)];
@@ -695,61 +742,79 @@ std::string reproducer_header(const Program& program, std::string_view test_name
   out << "// mapcheck reproducer " << test_name << "\n";
   out << "//   map          " << Adapter::name << " (" << adapter_type_name<Adapter> << ")\n";
   out << "//   universe     " << universe.name << ": " << universe.help << "\n";
-  out << "//   hash policy  " << policy.name << " (" << policy.help << "), seed " << hex(program.hash_seed) << "\n";
-  out << "//   random seed  " << hex(program.random_seed) << " (the map's own randomness, via the adapter's seed)\n";
+  out << "//   hash policy  " << policy.name << " (" << policy.help << "), seed "
+      << hex(program.hash_seed) << "\n";
+  out << "//   random seed  " << hex(program.random_seed)
+      << " (the map's own randomness, via the adapter's seed)\n";
   if (failure) out << "//   failure      " << failure->to_string() << "\n";
   out << "//   program      " << program.ops.size() << " ops";
-  if (printed_ops < program.ops.size()) out << " (the test stops after the failing op #" << printed_ops - 1 << ")";
+  if (printed_ops < program.ops.size())
+    out << " (the test stops after the failing op #" << printed_ops - 1 << ")";
   out << "; its bytes, for `mapcheck replay`:\n";
   const std::vector<std::uint8_t> bytes = encode(program);
-  for (std::size_t i = 0; i < bytes.size(); i += 32) {
+  for (std::size_t i = 0; i < bytes.size(); i += 24) {
     out << "//              ";
-    for (std::size_t j = i; j < std::min(bytes.size(), i + 32); ++j) out << ' ' << hex_byte(bytes[j]);
+    for (std::size_t j = i; j < std::min(bytes.size(), i + 24); ++j)
+      out << ' ' << hex_byte(bytes[j]);
     out << "\n";
   }
   out << "//\n";
-  out << "// A GoogleTest test: paste it into a test file compiled with mapcheck's include directories\n";
-  out << "// (harness/include, models/include, target/include) and your map's, linked with GTest::gtest_main,\n";
+  out << "// A GoogleTest test: paste it into a test file compiled with mapcheck's include "
+         "directories\n";
+  out << "// (harness/include, models/include, target/include) and your map's, linked with "
+         "GTest::gtest_main,\n";
   out << "// after these includes:\n";
   out << "//   #include <gtest/gtest.h>\n";
   out << "//   #include <mapcheck/reproducer.hpp>\n";
   out << "//   #include <" << adapter_header << ">\n";
-  out << "// Each op is a block opened by its `// op #i` comment that calls the map directly; the EXPECTs hold\n";
-  out << "// what the sequential model says each call must return. Where the program erases at an iterator,\n";
-  out << "// an ASSERT pins the entry the map's order chose in the recorded run, which the later ops assume.\n";
-  out << "// The adapter's structural checks (if any) are not repeated here: the failure line names them.\n";
+  out << "// Each op is a block opened by its `// op #i` comment that calls the map directly; the "
+         "EXPECTs hold\n";
+  out << "// what the sequential model says each call must return. Where the program erases at an "
+         "iterator,\n";
+  out << "// an ASSERT pins the entry the map's order chose in the recorded run, which the later "
+         "ops assume\n";
+  out << "// (an order that depends on per-process state, such as gomap::Hash's key, may differ: "
+         "it says so).\n";
+  out << "// The adapter's structural checks (if any) are not repeated here: the failure line "
+         "names them.\n";
   return out.str();
 }
 
 inline std::string identifier(std::string_view name) {
   std::string out;
-  for (char c : name) out += (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_') ? c : '_';
+  for (char c : name)
+    out += (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_') ? c : '_';
   if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0])) != 0) out.insert(0, "T");
   return out;
 }
 
 }  // namespace detail
 
-// The program as a GoogleTest test named kReproducerSuite.test_name (made a C++ identifier), for the
-// adapter whose header a user includes as `#include <adapter_header>`. With a failure, its text goes
-// in the header comment and the test stops after the failing op (as the run did).
+// The program as a GoogleTest test named kReproducerSuite.test_name (made a C++ identifier), for
+// the adapter whose header a user includes as `#include <adapter_header>`. With a failure, its text
+// goes in the header comment and the test stops after the failing op (as the run did).
 template <class Adapter>
-std::string print_reproducer(const Program& program, std::string_view test_name, std::string_view adapter_header,
+std::string print_reproducer(const Program& program, std::string_view test_name,
+                             std::string_view adapter_header,
                              const std::optional<Failure>& failure = std::nullopt) {
-  static_assert(!adapter_type_name<Adapter>.empty(),
-                "mapcheck::print_reproducer: specialise mapcheck::adapter_type_name<YourAdapter> with the "
-                "adapter's C++ name (printer.hpp) so that printed tests can name it");
+  static_assert(
+      !adapter_type_name<Adapter>.empty(),
+      "mapcheck::print_reproducer: specialise mapcheck::adapter_type_name<YourAdapter> with the "
+      "adapter's C++ name (printer.hpp) so that printed tests can name it");
   const std::string name = detail::identifier(test_name);
   std::size_t op_count = program.ops.size();
   if (failure && failure->op_index < op_count) op_count = failure->op_index + 1;
   std::string test;
   [&]<std::size_t... I>(std::index_sequence<I...>) {  // the writer for the program's universe
     ((program.universe == kUniverses[I].kind
-          ? (void)(test = detail::ReproducerWriter<Adapter, kUniverses[I].kind>(program, op_count).test(name))
+          ? (void)(test = detail::ReproducerWriter<Adapter, kUniverses[I].kind>(program, op_count)
+                              .test(name))
           : void()),
      ...);
-  }(std::make_index_sequence<kUniverses.size()>());
-  return detail::reproducer_header<Adapter>(program, name, adapter_header, failure, op_count) + test;
+  }
+  (std::make_index_sequence<kUniverses.size()>());
+  return detail::reproducer_header<Adapter>(program, name, adapter_header, failure, op_count) +
+         test;
 }
 
 }  // namespace mapcheck

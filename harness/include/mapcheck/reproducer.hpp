@@ -19,8 +19,6 @@
 // oracle that judged it.
 #pragma once
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -36,6 +34,8 @@
 #include <utility>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "mapcheck/adapter.hpp"
 #include "mapcheck/hashers.hpp"
 #include "mapcheck/universe.hpp"
@@ -49,17 +49,22 @@ template <class Key>
 constexpr std::size_t universes_with_key() {
   return []<std::size_t... I>(std::index_sequence<I...>) {
     return (std::size_t{std::is_same_v<typename Universe<kUniverses[I].kind>::Key, Key>} + ...);
-  }(std::make_index_sequence<kUniverses.size()>());
+  }
+  (std::make_index_sequence<kUniverses.size()>());
 }
 template <class Key>
 constexpr UniverseKind universe_of() {
-  static_assert(universes_with_key<Key>() == 1,
-                "mapcheck::reproducer: the key type must be the key of exactly one universe (universe.hpp)");
+  static_assert(
+      universes_with_key<Key>() == 1,
+      "mapcheck::reproducer: the key type must be the key of exactly one universe (universe.hpp)");
   UniverseKind found = kUniverses[0].kind;
   [&]<std::size_t... I>(std::index_sequence<I...>) {
-    ((std::is_same_v<typename Universe<kUniverses[I].kind>::Key, Key> ? (void)(found = kUniverses[I].kind) : void()),
+    ((std::is_same_v<typename Universe<kUniverses[I].kind>::Key, Key>
+          ? (void)(found = kUniverses[I].kind)
+          : void()),
      ...);
-  }(std::make_index_sequence<kUniverses.size()>());
+  }
+  (std::make_index_sequence<kUniverses.size()>());
   return found;
 }
 
@@ -99,51 +104,65 @@ Entries iterate(Map& m) {
   return out;
 }
 
-// The map holds exactly `expected`: the same size, and each entry found by lookup with its value and
-// key bits. Lookups only, no iteration: iterating changes some maps' state (gomap's sticky iterator
-// flags change later evacuations), and the run being reproduced checked contents this way too. NaN
-// keys cannot be looked up; they count in the size only.
+// The map holds exactly `expected`: the same size, and each entry found by lookup with its value
+// and key bits. Lookups only, no iteration: iterating changes some maps' state (gomap's sticky
+// iterator flags change later evacuations), and the run being reproduced checked contents this way
+// too. NaN keys cannot be looked up; they count in the size only.
 template <class Map>
-::testing::AssertionResult holds(const Map& m,
-                                 const std::vector<std::pair<typename Map::key_type, std::int64_t>>& expected) {
+::testing::AssertionResult holds(
+    const Map& m, const std::vector<std::pair<typename Map::key_type, std::int64_t>>& expected) {
   std::ostringstream wrong;
-  if (m.size() != expected.size()) wrong << "\n  size() is " << m.size() << ", expected " << expected.size();
+  if (m.size() != expected.size())
+    wrong << "\n  size() is " << m.size() << ", expected " << expected.size();
   for (const auto& [key, value] : expected) {
     if (!(key == key)) continue;  // irreflexive: no lookup can find it
     const auto it = m.find(key);
     if (it == m.end()) {
-      wrong << "\n  find(" << key_text(key) << ") is end(), expected {" << key_text(key) << ", " << value << "}";
+      wrong << "\n  find(" << key_text(key) << ") is end(), expected {" << key_text(key) << ", "
+            << value << "}";
     } else if (key_text(it->first) != key_text(key) || it->second != value) {
       wrong << "\n  find(" << key_text(key) << ") is {" << key_text(it->first) << ", " << it->second
             << "}, expected {" << key_text(key) << ", " << value << "}";
     }
   }
   if (wrong.str().empty()) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "the map does not hold the expected entries:" << wrong.str();
+  return ::testing::AssertionFailure()
+         << "the map does not hold the expected entries:" << wrong.str();
 }
 
 // ---- single results ----
 
+// The key type an iterator's entries have (written this way, a key argument is converted to it, not
+// deduced from a literal).
+template <class Iterator>
+using key_of = std::remove_cvref_t<decltype(std::declval<const Iterator&>()->first)>;
+
 // `it` is on the entry {key, value} (key bits included).
-template <class Iterator, class Key>
-::testing::AssertionResult is_entry(const Iterator& it, const Key& key, std::int64_t value) {
+template <class Iterator>
+::testing::AssertionResult is_entry(const Iterator& it, const key_of<Iterator>& key,
+                                    std::int64_t value) {
   const std::string got_key = key_text(it->first);
   const std::int64_t got_value = it->second;
   if (got_key == key_text(key) && got_value == value) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "the iterator is on {" << got_key << ", " << got_value << "}, expected {"
-                                       << key_text(key) << ", " << value << "}";
+  return ::testing::AssertionFailure() << "the iterator is on {" << got_key << ", " << got_value
+                                       << "}, expected {" << key_text(key) << ", " << value << "}";
 }
 
 // An insert-like call's result says "inserted" and points at the new entry {key, value}.
-template <class Result, class Key>
-::testing::AssertionResult inserted(const Result& result, const Key& key, std::int64_t value) {
-  if (!result.second) return ::testing::AssertionFailure() << "the result says the key was already present";
+template <class Result>
+::testing::AssertionResult inserted(const Result& result,
+                                    const key_of<typename Result::first_type>& key,
+                                    std::int64_t value) {
+  if (!result.second)
+    return ::testing::AssertionFailure() << "the result says the key was already present";
   return is_entry(result.first, key, value);
 }
 
 // An insert-like call's result says "not inserted" and points at the entry already there.
-template <class Result, class Key>
-::testing::AssertionResult not_inserted(const Result& result, const Key& key, std::int64_t value) {
+template <class Result>
+::testing::AssertionResult not_inserted(const Result& result,
+                                        const key_of<typename Result::first_type>& key,
+                                        std::int64_t value) {
   if (result.second) return ::testing::AssertionFailure() << "the result says the key was inserted";
   return is_entry(result.first, key, value);
 }
@@ -154,12 +173,14 @@ template <class Map>
 ::testing::AssertionResult find_returns(Map& m, const typename Map::key_type& lookup,
                                         const typename Map::key_type& key, std::int64_t value) {
   const auto it = m.find(lookup);
-  if (it == m.end()) return ::testing::AssertionFailure() << "find(" << key_text(lookup) << ") is end()";
+  if (it == m.end())
+    return ::testing::AssertionFailure() << "find(" << key_text(lookup) << ") is end()";
   return is_entry(it, key, value);
 }
 // m.find(key) is on {key, value}.
 template <class Map>
-::testing::AssertionResult find_returns(Map& m, const typename Map::key_type& key, std::int64_t value) {
+::testing::AssertionResult find_returns(Map& m, const typename Map::key_type& key,
+                                        std::int64_t value) {
   return find_returns(m, key, key, value);
 }
 
@@ -168,8 +189,9 @@ template <class Map>
 ::testing::AssertionResult find_returns_end(Map& m, const typename Map::key_type& key) {
   const auto it = m.find(key);
   if (it == m.end()) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "find(" << key_text(key) << ") is on {" << key_text(it->first) << ", "
-                                       << it->second << "}, expected end()";
+  return ::testing::AssertionFailure()
+         << "find(" << key_text(key) << ") is on {" << key_text(it->first) << ", " << it->second
+         << "}, expected end()";
 }
 
 // reserve(n) where the map may refuse absurd n by throwing length_error or bad_alloc (both are
@@ -189,9 +211,9 @@ void reserve(Map& m, std::uint64_t n) {
 // iter_close) while the map is mutated in between, and judges what it produced against the
 // iteration rules (models/iteration.hpp, G1-G9).
 //
-// Each call takes the op number it belongs to, so that the judge knows when each entry was produced.
-// Like the interpreter, a step on an iteration that reached its end (or was closed) does nothing;
-// when that happens depends on the map's order, so it is found out here, at run time.
+// Each call takes the op number it belongs to, so that the judge knows when each entry was
+// produced. Like the interpreter, a step on an iteration that reached its end (or was closed) does
+// nothing; when that happens depends on the map's order, so it is found out here, at run time.
 template <class Map>
 class Iteration {
  public:
@@ -199,8 +221,8 @@ class Iteration {
 
   // One version of one entry instance: `instance` (a number the printer gave each entry it saw
   // inserted; an update keeps it, an erase or clear ends it) had key bits `key` and value `value`
-  // from op `from` up to op `until` (exclusive). Entries live after the last op have `until` one
-  // past it.
+  // from op `from` up to op `until` (exclusive). An entry still live when the iteration is judged
+  // is listed as live until the op that judges it (or one past the last op).
   struct Lifetime {
     std::uint64_t instance;
     Key key;
@@ -229,7 +251,8 @@ class Iteration {
     it_ = map_->erase(*it_);
     observe(op);
   }
-  // The map object the iteration's entries now live in (after swap, iterators follow their entries).
+  // The map object the iteration's entries now live in (after swap, iterators follow their
+  // entries).
   void now_in(Map& m) { map_ = &m; }
   // Abandon the iteration: the iterator is not used again.
   void close() { it_.reset(); }
@@ -237,40 +260,47 @@ class Iteration {
   // Reports whether the iteration reached end().
   bool finished() const { return finished_at_.has_value(); }
 
-  // The iterator is on {key, value} now. Reproducers assert it before erase(it): which entry that is
-  // is the map's choice (its order), and the ops after it assume the choice of the recorded run.
+  // The iterator is on {key, value} now. Reproducers assert it before erase(it): which entry that
+  // is is the map's choice (its order), and the ops after it assume the choice of the recorded run.
   ::testing::AssertionResult is_on(const Key& key, std::int64_t value) const {
     if (!it_) {
       return ::testing::AssertionFailure()
-             << "the iteration has ended; in the recorded run it was on {" << key_text(key) << ", " << value
+             << "the iteration has ended; in the recorded run it was on {" << key_text(key) << ", "
+             << value
              << "} (the map chose another order: the rest of this reproducer does not apply)";
     }
     const std::string got = key_text((*it_)->first);
     const std::int64_t got_value = (*it_)->second;
     if (got == key_text(key) && got_value == value) return ::testing::AssertionSuccess();
     return ::testing::AssertionFailure() << "the iteration is on {" << got << ", " << got_value
-                                         << "}; in the recorded run it was on {" << key_text(key) << ", " << value
-                                         << "} (another order, or a wrong entry)";
+                                         << "}; in the recorded run it was on {" << key_text(key)
+                                         << ", " << value << "} (another order, or a wrong entry)";
   }
 
   // What the iteration produced obeys the iteration rules, given the lifetimes of every entry
-  // instance of its map from the op that opened it on. Each produced entry is matched, at the op that
-  // produced it, to a live instance with the same key bits and value (an instance not yet produced
-  // if there are several, as with NaN keys). Proves:
+  // instance of its map from the op that opened it on. Each produced entry is matched, at the op
+  // that produced it, to a live instance with the same key bits and value (an instance not yet
+  // produced if there are several, as with NaN keys). Proves:
   //   G9     nothing is produced if no entry was live at open;
   //   G3/G5  each produced entry was live when produced, with that value and those key bits (not
   //          erased, cleared or overwritten before the iteration reached it);
   //   G2     no instance is produced twice (a key erased and re-inserted is a new instance: G6);
-  //   G1     if the iteration reached its end: every instance live from open until then was produced.
+  //   G1     if the iteration reached its end: every instance live from open until then was
+  //   produced.
   ::testing::AssertionResult obeys_guarantees(const std::vector<Lifetime>& lifetimes) const {
-    const auto live_at = [](const Lifetime& l, std::size_t op) { return l.from <= op && op < l.until; };
+    const auto live_at = [](const Lifetime& l, std::size_t op) {
+      return l.from <= op && op < l.until;
+    };
     const bool empty_at_open =
-        std::none_of(lifetimes.begin(), lifetimes.end(), [&](const Lifetime& l) { return live_at(l, opened_at_); });
+        std::none_of(lifetimes.begin(), lifetimes.end(),
+                     [&](const Lifetime& l) { return live_at(l, opened_at_); });
     std::set<std::uint64_t> produced;
     for (const Produced& p : produced_) {
-      const std::string what = "{" + p.key + ", " + std::to_string(p.value) + "} at op #" + std::to_string(p.op);
+      const std::string what =
+          "{" + p.key + ", " + std::to_string(p.value) + "} at op #" + std::to_string(p.op);
       if (empty_at_open)
-        return ::testing::AssertionFailure() << "G9: produced " << what << " from an iteration opened on an empty map";
+        return ::testing::AssertionFailure()
+               << "G9: produced " << what << " from an iteration opened on an empty map";
       const Lifetime* match = nullptr;  // first unproduced candidate, else the last candidate
       for (const Lifetime& l : lifetimes) {
         if (!live_at(l, p.op) || key_text(l.key) != p.key || l.value != p.value) continue;
@@ -279,24 +309,27 @@ class Iteration {
       }
       if (match == nullptr)
         return ::testing::AssertionFailure()
-               << "G3/G5: produced " << what << ", which was not a live entry then (erased, cleared, or a stale "
+               << "G3/G5: produced " << what
+               << ", which was not a live entry then (erased, cleared, or a stale "
                << "value or key)" << listing();
       if (!produced.insert(match->instance).second)
-        return ::testing::AssertionFailure() << "G2: produced " << what << " twice (the same entry)" << listing();
+        return ::testing::AssertionFailure()
+               << "G2: produced " << what << " twice (the same entry)" << listing();
     }
     if (!finished_at_) return ::testing::AssertionSuccess();
     std::ostringstream missing;
     for (const Lifetime& l : lifetimes) {
       if (!live_at(l, *finished_at_) || produced.count(l.instance) != 0) continue;
-      const bool live_at_open = std::any_of(lifetimes.begin(), lifetimes.end(), [&](const Lifetime& o) {
-        return o.instance == l.instance && live_at(o, opened_at_);
-      });
+      const bool live_at_open = std::any_of(
+          lifetimes.begin(), lifetimes.end(),
+          [&](const Lifetime& o) { return o.instance == l.instance && live_at(o, opened_at_); });
       if (live_at_open) missing << " {" << key_text(l.key) << ", " << l.value << "}";
     }
     if (missing.str().empty()) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << "G1: the iteration reached its end at op #" << *finished_at_
-                                         << " without producing entries live since it opened at op #" << opened_at_
-                                         << ":" << missing.str() << listing();
+    return ::testing::AssertionFailure()
+           << "G1: the iteration reached its end at op #" << *finished_at_
+           << " without producing entries live since it opened at op #" << opened_at_ << ":"
+           << missing.str() << listing();
   }
 
  private:
