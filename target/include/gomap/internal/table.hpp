@@ -264,14 +264,18 @@ class Table {
     if (count == 0) return;  // step 1
     check_not_writing(kConcurrentMapWrites);  // step 2
     WriteGuard guard(flags);
-    if constexpr (!planted(PlantedBug::clear_keeps_epoch)) ++epoch;  // replaces step 3: every live iteration ends
     set_flag_bits(flags, +Flag::sameSizeGrow, 0);  // step 4
     oldbuckets.reset();
     nevacuate = 0;
     noverflow = 0;
     count = 0;
     hash0 = thread_random();
-    buckets->reset();  // steps 5-6: same array, zeroed, spare pool restored, B kept
+    if constexpr (planted(PlantedBug::clear_keeps_epoch)) {
+      install_current(make_generation(B, /*lazy=*/false));  // live iterations go on over the old arrays
+    } else {
+      ++epoch;  // replaces step 3: every live iteration ends, whatever array it reads
+      buckets->reset();  // steps 5-6: same array, zeroed, spare pool restored, B kept
+    }
     guard.finish();  // step 7
   }
 
