@@ -16,6 +16,7 @@
 
 #include "gomap/debug.hpp"
 #include "mapcheck/interpreter.hpp"
+#include "mapcheck/printer.hpp"
 #include "mapcheck/properties/op_command.hpp"
 #include "mapcheck/properties/op_generator.hpp"
 
@@ -41,12 +42,16 @@ inline std::string show_program(const Program& program) {
   return out.str();
 }
 
-// Runs `program`; on a failure records it and fails the property with the verdict and the program.
+// Runs `program`; on a failure records it and fails the property with the verdict, the program and
+// its reproducer (RapidCheck then shrinks; the message of the last, minimal case is the one shown,
+// followed by RapidCheck's own RC_PARAMS="reproduce=..." line).
 template <class Adapter>
 void expect_program_holds(const Program& program) {
   if (auto failure = run_program<Adapter>(program)) {
     last_failure() = FailureRecord{program, *failure};
-    RC_FAIL(failure->to_string() + "\n" + show_program(program));
+    const std::string header = "mapcheck/adapters/" + std::string(Adapter::name) + ".hpp";
+    RC_FAIL(failure->to_string() + "\n" + show_program(program) + "\n" +
+            print_reproducer<Adapter>(program, "Shrunk", header, failure));
   }
 }
 
