@@ -41,14 +41,14 @@ struct SlotAddress {
 template <class T, class Alloc>
 using rebind_alloc = typename std::allocator_traits<Alloc>::template rebind_alloc<T>;
 
-template <class K>
-struct InlineKeys {
-  using Slot = K;
+// An object stored in the slot itself: what inline keys and inline values have in common.
+template <class T>
+struct InlineSlot {
+  using Slot = T;
   static constexpr bool indirect = false;
-  static constexpr bool nothrow_share = std::is_nothrow_copy_constructible_v<K>;
-  static constexpr bool trivial_destroy = std::is_trivially_destructible_v<K>;
+  static constexpr bool trivial_destroy = std::is_trivially_destructible_v<T>;
 
-  static K& get(Slot& slot) { return slot; }
+  static T& get(Slot& slot) { return slot; }
   template <class Alloc, class... Args>
   static void construct(Alloc&, Slot* slot, Args&&... args) {
     std::construct_at(slot, std::forward<Args>(args)...);
@@ -57,12 +57,19 @@ struct InlineKeys {
   static void destroy(Alloc&, Slot* slot) noexcept {
     std::destroy_at(slot);
   }
-  // Moves the key to `to` and ends its life at `from`.
+  // Moves the object to `to` and ends its life at `from`.
   template <class Alloc>
   static void relocate(Alloc&, Slot* from, Slot* to) noexcept {
     std::construct_at(to, std::move(*from));
     std::destroy_at(from);
   }
+};
+
+template <class K>
+struct InlineKeys : InlineSlot<K> {
+  using typename InlineSlot<K>::Slot;
+  static constexpr bool nothrow_share = std::is_nothrow_copy_constructible_v<K>;
+
   // Gives `to` the same key while `from` keeps its own (evacuation while an iterator may read).
   template <class Alloc>
   static void share(Alloc&, const Slot* from, Slot* to) noexcept(nothrow_share) {
@@ -115,26 +122,14 @@ struct BoxedKeys {
 };
 
 template <class V>
-struct InlineValues {
-  using Slot = V;
-  static constexpr bool indirect = false;
-  static constexpr bool trivial_destroy = std::is_trivially_destructible_v<V>;
+struct InlineValues : InlineSlot<V> {
+  using typename InlineSlot<V>::Slot;
 
-  static V& get(Slot& slot) { return slot; }
-  template <class Alloc, class... Args>
-  static void construct(Alloc&, Slot* slot, Args&&... args) {
-    std::construct_at(slot, std::forward<Args>(args)...);
-  }
-  template <class Alloc>
-  static void destroy(Alloc&, Slot* slot) noexcept {
-    std::destroy_at(slot);
-  }
   // Moves the value to its new slot. Old values are never read (an iterator looks reflexive keys up),
   // so even while old keys are kept the value leaves the old slot.
   template <class Alloc>
-  static void evacuate(Alloc&, Slot* from, Slot* to, bool /*keep*/) noexcept {
-    std::construct_at(to, std::move(*from));
-    std::destroy_at(from);
+  static void evacuate(Alloc& alloc, Slot* from, Slot* to, bool /*keep*/) noexcept {
+    InlineSlot<V>::relocate(alloc, from, to);
   }
   template <class Alloc>
   static void release_kept(Alloc&, Slot*) noexcept {}
