@@ -2,11 +2,11 @@
 // gomap against the sequential and iteration models, with and without gomap's structural model
 // (invariants I1-I8 and the growth state machine after every op), and on std::unordered_map.
 // Names follow `<checker>/<workload>`; items_per_second counts ops.
-#include <benchmark/benchmark.h>
-
 #include <cstdint>
 #include <random>
 #include <vector>
+
+#include <benchmark/benchmark.h>
 
 #include "mapcheck/adapters/gomap.hpp"
 #include "mapcheck/adapters/std_unordered_map.hpp"
@@ -52,9 +52,15 @@ void BM_interpreter(benchmark::State& state) {
   state.SetItemsProcessed(ops);
 }
 
-BENCHMARK(BM_interpreter<mapcheck::adapters::Gomap>)->Name("interpreter/gomap_with_structure")->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_interpreter<GomapWithoutStructure>)->Name("interpreter/gomap_without_structure")->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_interpreter<mapcheck::adapters::StdUnorderedMap>)->Name("interpreter/std_unordered_map")->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_interpreter<mapcheck::adapters::Gomap>)
+    ->Name("interpreter/gomap_with_structure")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_interpreter<GomapWithoutStructure>)
+    ->Name("interpreter/gomap_without_structure")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_interpreter<mapcheck::adapters::StdUnorderedMap>)
+    ->Name("interpreter/std_unordered_map")
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

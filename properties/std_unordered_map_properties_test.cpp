@@ -7,6 +7,7 @@
 
 int main(int argc, char** argv) {
   testing::InitGoogleTest(&argc, argv);
-  mapcheck::properties::register_properties<mapcheck::adapters::StdUnorderedMap>("StdUnorderedMapProperties");
+  mapcheck::properties::register_properties<mapcheck::adapters::StdUnorderedMap>(
+      "StdUnorderedMapProperties");
   return RUN_ALL_TESTS();
 }

@@ -23,7 +23,14 @@
 
 namespace mapcheck {
 
-enum class HashPolicy : std::uint8_t { map_default, constant, two_valued, low_equal, top_equal, adversarial };
+enum class HashPolicy : std::uint8_t {
+  map_default,
+  constant,
+  two_valued,
+  low_equal,
+  top_equal,
+  adversarial
+};
 
 struct HashPolicyInfo {
   HashPolicy policy;
@@ -37,7 +44,8 @@ inline constexpr std::array kHashPolicies = {
     HashPolicyInfo{HashPolicy::two_valued, "two_valued", "two hash values"},
     HashPolicyInfo{HashPolicy::low_equal, "low_equal", "equal low bits, different top byte"},
     HashPolicyInfo{HashPolicy::top_equal, "top_equal", "equal top byte, different low bits"},
-    HashPolicyInfo{HashPolicy::adversarial, "adversarial", "three colliding groups chosen by the seed"},
+    HashPolicyInfo{HashPolicy::adversarial, "adversarial",
+                   "three colliding groups chosen by the seed"},
 };
 
 namespace detail {
@@ -74,11 +82,16 @@ class PolicyHash {
     const std::uint64_t id = IdOf{}(key);
     switch (policy_) {
       case HashPolicy::map_default:
-      case HashPolicy::constant: return 0x5A5A5A5A5A5A5A5AULL;
-      case HashPolicy::two_valued: return (id & 1) != 0 ? 0x0123456789ABCDEFULL : 0xFEDCBA9876543210ULL;
-      case HashPolicy::low_equal: return (detail::mix64(id) & 0xFF00000000000000ULL) | 0x00A5A5A5A5A5A5A5ULL;
-      case HashPolicy::top_equal: return (detail::mix64(id) & 0x00FFFFFFFFFFFFFFULL) | 0x7700000000000000ULL;
-      case HashPolicy::adversarial: return detail::mix64(seed_ ^ (detail::mix64(id ^ seed_) % 3));
+      case HashPolicy::constant:
+        return 0x5A5A5A5A5A5A5A5AULL;
+      case HashPolicy::two_valued:
+        return (id & 1) != 0 ? 0x0123456789ABCDEFULL : 0xFEDCBA9876543210ULL;
+      case HashPolicy::low_equal:
+        return (detail::mix64(id) & 0xFF00000000000000ULL) | 0x00A5A5A5A5A5A5A5ULL;
+      case HashPolicy::top_equal:
+        return (detail::mix64(id) & 0x00FFFFFFFFFFFFFFULL) | 0x7700000000000000ULL;
+      case HashPolicy::adversarial:
+        return detail::mix64(seed_ ^ (detail::mix64(id ^ seed_) % 3));
     }
     return 0;
   }

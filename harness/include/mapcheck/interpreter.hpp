@@ -36,12 +36,13 @@ struct Failure {
   std::string op;            // the op as text
   std::string expected;
   std::string observed;
-  std::string broke;         // the guarantee, invariant or contract that failed
+  std::string broke;  // the guarantee, invariant or contract that failed
 
   std::string to_string() const {
     std::ostringstream out;
     out << "op #" << op_index << " " << op << ": " << broke;
-    if (!expected.empty() || !observed.empty()) out << " (expected " << expected << ", observed " << observed << ")";
+    if (!expected.empty() || !observed.empty())
+      out << " (expected " << expected << ", observed " << observed << ")";
     return out.str();
   }
 };
@@ -51,13 +52,26 @@ inline std::string describe(const Op& op) {
   std::ostringstream out;
   out << info(op.kind).name << '(';
   switch (info(op.kind).operands) {
-    case Operands::none: break;
-    case Operands::key: out << "k=" << int(op.key); break;
-    case Operands::key_value: out << "k=" << int(op.key) << ", v=" << int(op.value); break;
-    case Operands::key_count: out << "k=" << int(op.key) << ", n=" << op.count; break;
-    case Operands::iter: out << "it" << int(op.iter); break;
-    case Operands::count: out << "n=" << reserve_argument(op.count); break;
-    case Operands::target: out << (op.self ? "self" : "side"); break;
+    case Operands::none:
+      break;
+    case Operands::key:
+      out << "k=" << int(op.key);
+      break;
+    case Operands::key_value:
+      out << "k=" << int(op.key) << ", v=" << int(op.value);
+      break;
+    case Operands::key_count:
+      out << "k=" << int(op.key) << ", n=" << op.count;
+      break;
+    case Operands::iter:
+      out << "it" << int(op.iter);
+      break;
+    case Operands::count:
+      out << "n=" << reserve_argument(op.count);
+      break;
+    case Operands::target:
+      out << (op.self ? "self" : "side");
+      break;
   }
   out << ')';
   return out.str();
@@ -115,7 +129,8 @@ class Interpreter {
     std::optional<Iterator> it;
     int map = 0;  // 0: m, 1: side
     models::IterationModel model;
-    std::uint64_t positioned_at = 0;  // mutations_ when it last moved: *it is valid only until the next
+    std::uint64_t positioned_at =
+        0;  // mutations_ when it last moved: *it is valid only until the next
   };
 
   static models::KeyFacts facts() { return {&Uni::canonical, &Uni::reflexive}; }
@@ -127,20 +142,29 @@ class Interpreter {
         return insert_like(op, [&](const Key& k, Value v) { return m.insert({k, v}); });
       case OpKind::try_emplace:
         return insert_like(op, [&](const Key& k, Value v) { return m.try_emplace(k, v); });
-      case OpKind::insert_or_assign: return assign_like(op, /*subscript=*/false);
-      case OpKind::subscript_assign: return assign_like(op, /*subscript=*/true);
-      case OpKind::erase_key: return erase_key(op.key);
-      case OpKind::erase_iterator: return erase_iterator(op.iter);
-      case OpKind::find: return find(op.key);
-      case OpKind::contains: return expect_equal(m.contains(Uni::key(op.key)), models_[0].find(op.key).has_value(), "contains");
-      case OpKind::size: return expect_equal(m.size(), models_[0].size(), "size");
+      case OpKind::insert_or_assign:
+        return assign_like(op, /*subscript=*/false);
+      case OpKind::subscript_assign:
+        return assign_like(op, /*subscript=*/true);
+      case OpKind::erase_key:
+        return erase_key(op.key);
+      case OpKind::erase_iterator:
+        return erase_iterator(op.iter);
+      case OpKind::find:
+        return find(op.key);
+      case OpKind::contains:
+        return expect_equal(m.contains(Uni::key(op.key)), models_[0].find(op.key).has_value(),
+                            "contains");
+      case OpKind::size:
+        return expect_equal(m.size(), models_[0].size(), "size");
       case OpKind::clear: {
         m.clear();
         models::Effects effects;
         models_[0].clear(effects);
         return after_mutation(0, effects, StepKind::clear, nullptr);
       }
-      case OpKind::reserve: return reserve(op.count);
+      case OpKind::reserve:
+        return reserve(op.count);
       case OpKind::copy_construct:
         end_iterations_of(1, -1);
         maps_[1].reset();
@@ -166,7 +190,8 @@ class Interpreter {
           *maps_[1] = std::move(m);
         }
         m.clear();  // a moved-from map is valid but unspecified: clear() makes it known (empty)
-        m = Map(0, hash_, std::equal_to<Key>());  // and the program's hash policy applies to it again
+        m = Map(0, hash_,
+                std::equal_to<Key>());  // and the program's hash policy applies to it again
         const models::SequentialModel moved = models_[0];
         models::Effects effects;
         models_[0].clear(effects);
@@ -189,9 +214,12 @@ class Interpreter {
         if (auto f = check_contents(0, "swap")) return f;
         return check_contents(1, "swap");
       }
-      case OpKind::iterate: return iterate();
-      case OpKind::iter_open: return iter_open(op.iter);
-      case OpKind::iter_step: return iter_step(op.iter);
+      case OpKind::iterate:
+        return iterate();
+      case OpKind::iter_open:
+        return iter_open(op.iter);
+      case OpKind::iter_step:
+        return iter_step(op.iter);
       case OpKind::iter_close:
         close(iterations_[op.iter]);
         return std::nullopt;
@@ -199,10 +227,11 @@ class Interpreter {
       case OpKind::erase_n:
         for (std::uint32_t j = 0; j < op.count; ++j) {
           const auto key = static_cast<std::uint8_t>(op.key + j);
-          auto f = op.kind == OpKind::insert_n
-                        ? insert_like(Op{OpKind::insert, key, op.value},
-                                      [&](const Key& k, Value v) { return m.insert({k, v}); })
-                        : erase_key(key);
+          auto f = op.kind == OpKind::insert_n ? insert_like(Op{OpKind::insert, key, op.value},
+                                                             [&](const Key& k, Value v) {
+                                                               return m.insert({k, v});
+                                                             })
+                                               : erase_key(key);
           if (f) return f;
         }
         return std::nullopt;
@@ -219,14 +248,16 @@ class Interpreter {
     if (inserted != expected) return fail("insert result", expected, inserted);
     const auto entry = models_[0].find(op.key);
     if (entry && !same_entry(it->first, it->second, *entry))
-      return fail("iterator returned by insert", show(*entry), show_observed(it->first, it->second));
+      return fail("iterator returned by insert", show(*entry),
+                  show_observed(it->first, it->second));
     return after_mutation(0, effects, inserted ? StepKind::add_key : StepKind::write, &op.key);
   }
 
   std::optional<Failure> assign_like(const Op& op, bool subscript) {
     Map& m = *maps_[0];
     models::Effects effects;
-    const bool expected = models_[0].assign(op.key, op.value, kCaps.has(Capability::assign_updates_key), effects);
+    const bool expected =
+        models_[0].assign(op.key, op.value, kCaps.has(Capability::assign_updates_key), effects);
     bool inserted = expected;
     if (subscript) {
       if constexpr (requires { m[Uni::key(op.key)]; }) m[Uni::key(op.key)] = op.value;
@@ -249,10 +280,13 @@ class Interpreter {
   std::optional<Failure> erase_iterator(std::uint8_t slot) {
     OpenIteration& open = iterations_[slot];
     if (!open.it || *open.it == maps_[open.map]->end()) return std::nullopt;
-    if (open.positioned_at != mutations_) return std::nullopt;  // *it is stale: erase(it) is undefined
+    if (open.positioned_at != mutations_)
+      return std::nullopt;  // *it is stale: erase(it) is undefined
     Map& m = *maps_[open.map];
     const auto entry = match(open.map, (*open.it)->first, (*open.it)->second);
-    if (!entry) return fail("erase(it) on an entry the model does not hold", "a live entry", show_observed((*open.it)->first, (*open.it)->second));
+    if (!entry)
+      return fail("erase(it) on an entry the model does not hold", "a live entry",
+                  show_observed((*open.it)->first, (*open.it)->second));
     models::Effects effects;
     models_[open.map].erase_instance(entry->instance, effects);
     const std::uint8_t key = entry->key;
@@ -278,7 +312,8 @@ class Interpreter {
     const auto expected = models_[0].find(key);
     const auto it = maps_[0]->find(Uni::key(key));
     const bool found = it != maps_[0]->end();
-    if (found != expected.has_value()) return fail("find", expected ? "found" : "end()", found ? "found" : "end()");
+    if (found != expected.has_value())
+      return fail("find", expected ? "found" : "end()", found ? "found" : "end()");
     if (expected && !same_entry(it->first, it->second, *expected))
       return fail("find: key bits or value", show(*expected), show_observed(it->first, it->second));
     return structure_after(0, StepKind::read, nullptr);
@@ -290,8 +325,10 @@ class Interpreter {
     std::size_t produced = 0;
     for (auto it = maps_[0]->begin(); it != maps_[0]->end(); ++it) {
       if (++produced > models_[0].size() + 1)
-        return fail("full iteration produced more entries than the map holds", models_[0].size(), produced);
-      if (auto g = model.on_produced(match_unproduced(0, model, it->first, it->second), show_observed(it->first, it->second)))
+        return fail("full iteration produced more entries than the map holds", models_[0].size(),
+                    produced);
+      if (auto g = model.on_produced(match_unproduced(0, model, it->first, it->second),
+                                     show_observed(it->first, it->second)))
         return broken(*g);
     }
     if (auto g = model.on_finished(models_[0])) return broken(*g);
@@ -327,7 +364,8 @@ class Interpreter {
     }
     const auto& key = (*open.it)->first;
     const auto& value = (*open.it)->second;
-    if (auto g = open.model.on_produced(match_unproduced(open.map, open.model, key, value), show_observed(key, value)))
+    if (auto g = open.model.on_produced(match_unproduced(open.map, open.model, key, value),
+                                        show_observed(key, value)))
       return broken(*g);
     return std::nullopt;
   }
@@ -342,12 +380,12 @@ class Interpreter {
   std::optional<models::Entry> match(int map, const Key& key, const Value& value) const {
     return match_unproduced(map, nullptr, key, value);
   }
-  std::optional<models::Entry> match_unproduced(int map, const models::IterationModel& iteration, const Key& key,
-                                                const Value& value) const {
+  std::optional<models::Entry> match_unproduced(int map, const models::IterationModel& iteration,
+                                                const Key& key, const Value& value) const {
     return match_unproduced(map, &iteration, key, value);
   }
-  std::optional<models::Entry> match_unproduced(int map, const models::IterationModel* iteration, const Key& key,
-                                                const Value& value) const {
+  std::optional<models::Entry> match_unproduced(int map, const models::IterationModel* iteration,
+                                                const Key& key, const Value& value) const {
     const auto index = Uni::index_of(key);
     if (index && Uni::reflexive(*index)) {
       const auto entry = models_[map].find(*index);
@@ -376,13 +414,16 @@ class Interpreter {
   std::optional<Failure> structure_after(int map, StepKind kind, const std::uint8_t* key) {
     std::optional<Key> k;
     if (key != nullptr) k = Uni::key(*key);
-    if (auto broke = structure_[map].after(*maps_[map], kind, k ? &*k : nullptr)) return broken(*broke);
+    if (auto broke = structure_[map].after(*maps_[map], kind, k ? &*k : nullptr))
+      return broken(*broke);
     return std::nullopt;
   }
 
-  std::optional<Failure> after_replacement(int map, const models::SequentialModel& expected, const char* what) {
+  std::optional<Failure> after_replacement(int map, const models::SequentialModel& expected,
+                                           const char* what) {
     models_[map] = expected;
-    if (auto broke = structure_[map].after(*maps_[map], StepKind::replaced, static_cast<const Key*>(nullptr)))
+    if (auto broke = structure_[map].after(*maps_[map], StepKind::replaced,
+                                           static_cast<const Key*>(nullptr)))
       return broken(*broke);
     return check_contents(map, what);
   }
@@ -405,9 +446,11 @@ class Interpreter {
     for (const models::Entry& e : models_[map].entries()) {
       if (!Uni::reflexive(e.key)) continue;
       const auto it = m.find(Uni::key(e.key));
-      if (it == m.end()) return fail(std::string("contents after ") + what + ": entry missing", show(e), "end()");
+      if (it == m.end())
+        return fail(std::string("contents after ") + what + ": entry missing", show(e), "end()");
       if (!same_entry(it->first, it->second, e))
-        return fail(std::string("contents after ") + what, show(e), show_observed(it->first, it->second));
+        return fail(std::string("contents after ") + what, show(e),
+                    show_observed(it->first, it->second));
     }
     return std::nullopt;
   }
@@ -419,7 +462,8 @@ class Interpreter {
   }
   void end_iterations_of(int map, int keep) {
     for (std::size_t i = 0; i < iterations_.size(); ++i) {
-      if (iterations_[i].it && iterations_[i].map == map && static_cast<int>(i) != keep) close(iterations_[i]);
+      if (iterations_[i].it && iterations_[i].map == map && static_cast<int>(i) != keep)
+        close(iterations_[i]);
     }
   }
 
@@ -429,20 +473,26 @@ class Interpreter {
   }
   static std::string show_observed(const Key& key, const Value& value) {
     const auto index = Uni::index_of(key);
-    return "{" + (index ? Uni::cpp(*index) : std::string("NaN")) + ", " + std::to_string(value) + "}";
+    return "{" + (index ? Uni::cpp(*index) : std::string("NaN")) + ", " + std::to_string(value) +
+           "}";
   }
   // A result that differs from the model's.
   template <class E, class O>
   Failure fail(std::string broke, const E& expected, const O& observed) const {
-    return Failure{index_, describe(current_), to_text(expected), to_text(observed), std::move(broke)};
+    return Failure{index_, describe(current_), to_text(expected), to_text(observed),
+                   std::move(broke)};
   }
   // A guarantee or invariant that broke (the message says what happened).
-  Failure broken(std::string what) const { return Failure{index_, describe(current_), "", "", std::move(what)}; }
+  Failure broken(std::string what) const {
+    return Failure{index_, describe(current_), "", "", std::move(what)};
+  }
   template <class T>
   static std::string to_text(const T& v) {
     std::ostringstream out;
-    if constexpr (std::is_same_v<T, bool>) out << (v ? "true" : "false");
-    else out << v;
+    if constexpr (std::is_same_v<T, bool>)
+      out << (v ? "true" : "false");
+    else
+      out << v;
     return out.str();
   }
   std::optional<Failure> expect_equal(auto observed, auto expected, const char* what) {
@@ -464,10 +514,14 @@ class Interpreter {
 template <class Adapter>
 std::optional<Failure> run_program(const Program& program) {
   switch (program.universe) {
-    case UniverseKind::ints: return Interpreter<Adapter, UniverseKind::ints>::run(program);
-    case UniverseKind::large: return Interpreter<Adapter, UniverseKind::large>::run(program);
-    case UniverseKind::nan: return Interpreter<Adapter, UniverseKind::nan>::run(program);
-    case UniverseKind::tagged: return Interpreter<Adapter, UniverseKind::tagged>::run(program);
+    case UniverseKind::ints:
+      return Interpreter<Adapter, UniverseKind::ints>::run(program);
+    case UniverseKind::large:
+      return Interpreter<Adapter, UniverseKind::large>::run(program);
+    case UniverseKind::nan:
+      return Interpreter<Adapter, UniverseKind::nan>::run(program);
+    case UniverseKind::tagged:
+      return Interpreter<Adapter, UniverseKind::tagged>::run(program);
   }
   return std::nullopt;
 }

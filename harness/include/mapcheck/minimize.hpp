@@ -17,7 +17,8 @@ namespace mapcheck {
 template <class Adapter>
 Program minimize(Program program) {
   auto fails = [](const Program& p) { return run_program<Adapter>(p).has_value(); };
-  if (auto failure = run_program<Adapter>(program)) program.ops.resize(failure->op_index + 1);  // nothing after it matters
+  if (auto failure = run_program<Adapter>(program))
+    program.ops.resize(failure->op_index + 1);  // nothing after it matters
   // Delete chunks, halving their size (ddmin's complement step), then single ops until a fixpoint.
   for (std::size_t chunk = program.ops.size() / 2; chunk >= 1; chunk /= 2) {
     bool removed = true;

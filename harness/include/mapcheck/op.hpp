@@ -48,7 +48,9 @@ class Capabilities {
   }
 
  private:
-  static constexpr std::uint64_t bit(Capability c) { return std::uint64_t{1} << static_cast<unsigned>(c); }
+  static constexpr std::uint64_t bit(Capability c) {
+    return std::uint64_t{1} << static_cast<unsigned>(c);
+  }
   std::uint64_t bits_ = 1;
 };
 
@@ -94,14 +96,18 @@ struct Op {
   friend bool operator==(const Op&, const Op&) = default;
 };
 
-// reserve(n) argument for a count code: small codes are ordinary sizes; the top codes are the absurd
-// sizes every map must survive (Go's TestIgnoreBogusMapHint).
+// reserve(n) argument for a count code: small codes are ordinary sizes; the top codes are the
+// absurd sizes every map must survive (Go's TestIgnoreBogusMapHint).
 constexpr std::uint64_t reserve_argument(std::uint32_t code) {
   switch (code) {
-    case 255: return ~std::uint64_t{0};
-    case 254: return std::uint64_t{1} << 62;
-    case 253: return std::uint64_t{1} << 40;
-    default: return std::uint64_t{code} * 4;
+    case 255:
+      return ~std::uint64_t{0};
+    case 254:
+      return std::uint64_t{1} << 62;
+    case 253:
+      return std::uint64_t{1} << 40;
+    default:
+      return std::uint64_t{code} * 4;
   }
 }
 

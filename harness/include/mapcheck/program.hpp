@@ -66,8 +66,11 @@ inline Op decode_operands(OpKind kind, detail::ByteReader& in) {
   Op op;
   op.kind = kind;
   switch (info(kind).operands) {
-    case Operands::none: break;
-    case Operands::key: op.key = in.byte(); break;
+    case Operands::none:
+      break;
+    case Operands::key:
+      op.key = in.byte();
+      break;
     case Operands::key_value:
       op.key = in.byte();
       op.value = in.byte();
@@ -76,17 +79,26 @@ inline Op decode_operands(OpKind kind, detail::ByteReader& in) {
       op.key = in.byte();
       op.count = in.byte() % kMaxRun + 1;
       break;
-    case Operands::iter: op.iter = in.byte() % kIteratorSlots; break;
-    case Operands::count: op.count = in.byte(); break;
-    case Operands::target: op.self = (in.byte() & 1) != 0; break;
+    case Operands::iter:
+      op.iter = in.byte() % kIteratorSlots;
+      break;
+    case Operands::count:
+      op.count = in.byte();
+      break;
+    case Operands::target:
+      op.self = (in.byte() & 1) != 0;
+      break;
   }
   return op;
 }
 
 inline void encode_operands(const Op& op, std::vector<std::uint8_t>& out) {
   switch (info(op.kind).operands) {
-    case Operands::none: break;
-    case Operands::key: out.push_back(op.key); break;
+    case Operands::none:
+      break;
+    case Operands::key:
+      out.push_back(op.key);
+      break;
     case Operands::key_value:
       out.push_back(op.key);
       out.push_back(op.value);
@@ -95,9 +107,15 @@ inline void encode_operands(const Op& op, std::vector<std::uint8_t>& out) {
       out.push_back(op.key);
       out.push_back(static_cast<std::uint8_t>(op.count - 1));
       break;
-    case Operands::iter: out.push_back(op.iter); break;
-    case Operands::count: out.push_back(static_cast<std::uint8_t>(op.count)); break;
-    case Operands::target: out.push_back(op.self ? 1 : 0); break;
+    case Operands::iter:
+      out.push_back(op.iter);
+      break;
+    case Operands::count:
+      out.push_back(static_cast<std::uint8_t>(op.count));
+      break;
+    case Operands::target:
+      out.push_back(op.self ? 1 : 0);
+      break;
   }
 }
 

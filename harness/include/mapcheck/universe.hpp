@@ -86,14 +86,19 @@ struct Universe<UniverseKind::large> {
   static Key key(std::uint8_t i) {
     Key k;
     k.words[0] = i;
-    for (std::size_t w = 1; w < k.words.size(); ++w) k.words[w] = w * 0x9E3779B97F4A7C15ULL * (i + 1u);
+    for (std::size_t w = 1; w < k.words.size(); ++w)
+      k.words[w] = w * 0x9E3779B97F4A7C15ULL * (i + 1u);
     return k;
   }
   static std::uint64_t id(const Key& k) { return k.words[0]; }
   static std::uint8_t canonical(std::uint8_t i) { return i; }
   static bool reflexive(std::uint8_t) { return true; }
-  static std::string cpp(std::uint8_t i) { return "mapcheck::Universe<mapcheck::UniverseKind::large>::key(" + std::to_string(i) + ")"; }
-  static std::optional<std::uint8_t> index_of(const Key& k) { return static_cast<std::uint8_t>(id(k)); }
+  static std::string cpp(std::uint8_t i) {
+    return "mapcheck::Universe<mapcheck::UniverseKind::large>::key(" + std::to_string(i) + ")";
+  }
+  static std::optional<std::uint8_t> index_of(const Key& k) {
+    return static_cast<std::uint8_t>(id(k));
+  }
 };
 
 template <>
@@ -101,7 +106,9 @@ struct Universe<UniverseKind::nan> {
   using Key = double;
   static constexpr std::string_view cpp_type = "double";
   static bool is_nan(std::uint8_t i) { return i % 16 == 15; }
-  static Key key(std::uint8_t i) { return is_nan(i) ? std::numeric_limits<double>::quiet_NaN() : double(i); }
+  static Key key(std::uint8_t i) {
+    return is_nan(i) ? std::numeric_limits<double>::quiet_NaN() : double(i);
+  }
   static std::uint64_t id(const Key& k) { return k != k ? 0xFFFF : static_cast<std::uint64_t>(k); }
   static std::uint8_t canonical(std::uint8_t i) { return i; }
   static bool reflexive(std::uint8_t i) { return !is_nan(i); }
@@ -125,7 +132,9 @@ struct Universe<UniverseKind::tagged> {
   static std::string cpp(std::uint8_t i) {
     return "mapcheck::TaggedKey{" + std::to_string(i / 2) + ", " + std::to_string(i % 2) + "}";
   }
-  static std::optional<std::uint8_t> index_of(const Key& k) { return static_cast<std::uint8_t>(k.id * 2 + k.tag); }
+  static std::optional<std::uint8_t> index_of(const Key& k) {
+    return static_cast<std::uint8_t>(k.id * 2 + k.tag);
+  }
 };
 
 }  // namespace mapcheck
@@ -141,7 +150,9 @@ struct std::hash<mapcheck::LargeKey> {
 };
 template <>
 struct std::hash<mapcheck::TaggedKey> {
-  std::size_t operator()(const mapcheck::TaggedKey& k) const noexcept { return std::hash<std::int32_t>{}(k.id); }
+  std::size_t operator()(const mapcheck::TaggedKey& k) const noexcept {
+    return std::hash<std::int32_t>{}(k.id);
+  }
 };
 
 // gomap's own hasher and key traits for the universe types: a tagged key's bits may differ between

@@ -182,8 +182,8 @@ std::optional<Violation> violation(int invariant, const Parts&... parts) {
 
 // Checks one chain against I2, I3 (current or unevacuated old chains) and I4, counting its entries.
 template <class Table, class Bucket>
-std::optional<Violation> check_chain(const Table& h, Bucket* head, std::uint64_t index, std::uint64_t mask,
-                                     const char* array, std::uint64_t& live) {
+std::optional<Violation> check_chain(const Table& h, Bucket* head, std::uint64_t index,
+                                     std::uint64_t mask, const char* array, std::uint64_t& live) {
   bool seen_rest = false;
   std::uint8_t last = +internal::Mark::emptyRest;
   unsigned depth = 0;
@@ -195,27 +195,29 @@ std::optional<Violation> check_chain(const Table& h, Bucket* head, std::uint64_t
         continue;
       }
       if (seen_rest)
-        return violation(3, array, " chain ", index, " has tophash ", int(top), " at bucket ", depth, " slot ", i,
-                         " after an emptyRest slot");
+        return violation(3, array, " chain ", index, " has tophash ", int(top), " at bucket ",
+                         depth, " slot ", i, " after an emptyRest slot");
       last = top;
       if (internal::is_evacuation_stamp(top))
-        return violation(5, array, " chain ", index, " holds evacuation stamp ", int(top), " at bucket ", depth,
-                         " slot ", i, " but the chain is not evacuated");
+        return violation(5, array, " chain ", index, " holds evacuation stamp ", int(top),
+                         " at bucket ", depth, " slot ", i, " but the chain is not evacuated");
       if (!internal::is_occupied(top)) continue;
       ++live;
       const auto& key = b->key(i);
       if (!h.self_equal(key)) continue;
       const std::uint64_t hash = h.hash_of(key);
       if (top != internal::tophash_of(hash))
-        return violation(2, array, " chain ", index, " bucket ", depth, " slot ", i, " has tophash ", int(top),
-                         " but its key hashes to tophash ", int(internal::tophash_of(hash)));
+        return violation(2, array, " chain ", index, " bucket ", depth, " slot ", i,
+                         " has tophash ", int(top), " but its key hashes to tophash ",
+                         int(internal::tophash_of(hash)));
       if ((hash & mask) != index)
         return violation(4, array, " chain ", index, " bucket ", depth, " slot ", i,
                          " holds a key that belongs in chain ", hash & mask);
     }
   }
   if (last == +internal::Mark::emptyOne)
-    return violation(3, array, " chain ", index, " ends in emptyOne before its emptyRest run (or at its end)");
+    return violation(3, array, " chain ", index,
+                     " ends in emptyOne before its emptyRest run (or at its end)");
   return std::nullopt;
 }
 
@@ -233,7 +235,8 @@ std::optional<Violation> check_objects(const Gen& gen, const char* array) {
         if (internal::is_occupied(top)) {
           ++keys;
           ++values;
-        } else if (kept && (top == +internal::Mark::evacuatedX || top == +internal::Mark::evacuatedY)) {
+        } else if (kept &&
+                   (top == +internal::Mark::evacuatedX || top == +internal::Mark::evacuatedY)) {
           ++keys;
         }
       }
@@ -256,7 +259,8 @@ std::optional<Violation> check_invariants(const M& m) {
   const auto& h = *t;
   const std::uint8_t f = h.flags.load(std::memory_order_relaxed);
   if ((f & kHashWriting) != 0) return violation(6, "hashWriting is set between operations");
-  if (!h.growing() && (f & kSameSizeGrow) != 0) return violation(6, "sameSizeGrow is set while not growing");
+  if (!h.growing() && (f & kSameSizeGrow) != 0)
+    return violation(6, "sameSizeGrow is set while not growing");
   if (!h.buckets) {
     if (h.count != 0) return violation(1, "count is ", h.count, " but the map has no buckets");
     return std::nullopt;
@@ -271,17 +275,20 @@ std::optional<Violation> check_invariants(const M& m) {
     const std::uint64_t newbit = h.noldbuckets();
     if (old.size() != newbit)
       return violation(6, "old array has ", old.size(), " buckets, expected ", newbit);
-    if (h.nevacuate >= newbit) return violation(6, "nevacuate ", h.nevacuate, " is past the old array");
+    if (h.nevacuate >= newbit)
+      return violation(6, "nevacuate ", h.nevacuate, " is past the old array");
     for (std::uint64_t j = 0; j < newbit; ++j) {
       auto* head = old.bucket(j);
       const bool evacuated = internal::is_evacuation_stamp(head->tophash[0]);
       if (j < h.nevacuate && !evacuated)
-        return violation(6, "old chain ", j, " is below nevacuate ", h.nevacuate, " but not evacuated");
+        return violation(6, "old chain ", j, " is below nevacuate ", h.nevacuate,
+                         " but not evacuated");
       if (evacuated) {
         for (auto* b = head; b != nullptr; b = b->overflow)
           for (unsigned i = 0; i < 8; ++i)
             if (!internal::is_evacuation_stamp(b->tophash[i]))
-              return violation(5, "old chain ", j, " is partly evacuated: tophash ", int(b->tophash[i]));
+              return violation(5, "old chain ", j, " is partly evacuated: tophash ",
+                               int(b->tophash[i]));
         continue;
       }
       if (auto v = internal_debug::check_chain(h, head, j, newbit - 1, "old", live)) return v;
@@ -301,11 +308,14 @@ std::optional<Violation> check_invariants(const M& m) {
         return violation(5, "chain ", j, " is uninitialised though no grow is in progress");
       continue;
     }
-    if (h.growing() && !internal::is_evacuation_stamp(h.oldbuckets->bucket(j & h.oldbucketmask())->tophash[0]))
+    if (h.growing() &&
+        !internal::is_evacuation_stamp(h.oldbuckets->bucket(j & h.oldbucketmask())->tophash[0]))
       continue;  // checked above as an untouched destination
-    if (auto v = internal_debug::check_chain(h, current.bucket(j), j, mask, "current", live)) return v;
+    if (auto v = internal_debug::check_chain(h, current.bucket(j), j, mask, "current", live))
+      return v;
   }
-  if (live != h.count) return violation(1, "count is ", h.count, " but ", live, " slots hold live entries");
+  if (live != h.count)
+    return violation(1, "count is ", h.count, " but ", live, " slots hold live entries");
   if (auto v = internal_debug::check_objects(current, "current")) return v;
   return std::nullopt;
 }
@@ -329,10 +339,10 @@ class SlotTracker {
           const Entry& old = previous_[it->second];
           if (!same_key(*t, old, entry)) continue;
           if (old.where.generation == entry.where.generation && !same_slot(old.where, entry.where))
-            return internal_debug::violation(8, "an entry moved within its array from chain ", old.where.chain,
-                                             " bucket ", old.where.depth, " slot ", old.where.slot, " to chain ",
-                                             entry.where.chain, " bucket ", entry.where.depth, " slot ",
-                                             entry.where.slot);
+            return internal_debug::violation(
+                8, "an entry moved within its array from chain ", old.where.chain, " bucket ",
+                old.where.depth, " slot ", old.where.slot, " to chain ", entry.where.chain,
+                " bucket ", entry.where.depth, " slot ", entry.where.slot);
         }
       }
     }
@@ -353,7 +363,7 @@ class SlotTracker {
     unsigned slot;
   };
   struct Entry {
-    std::uint64_t hash;                               // seed-0 hash of the key, for matching
+    std::uint64_t hash;  // seed-0 hash of the key, for matching
     std::optional<std::conditional_t<kBoxed, const void*, K>> identity;
     Where where;
   };
@@ -362,8 +372,10 @@ class SlotTracker {
     return a.chain == b.chain && a.depth == b.depth && a.slot == b.slot;
   }
   static bool same_key(const Table& t, const Entry& a, const Entry& b) {
-    if constexpr (kBoxed) return *a.identity == *b.identity;
-    else return t.equal(*a.identity, *b.identity);
+    if constexpr (kBoxed)
+      return *a.identity == *b.identity;
+    else
+      return t.equal(*a.identity, *b.identity);
   }
 
   static std::vector<Entry> collect(const M& m) {
@@ -379,9 +391,13 @@ class SlotTracker {
             if (!internal::is_occupied(b->tophash[i])) continue;
             const K& key = b->key(i);
             if (!t->self_equal(key)) continue;
-            Entry entry{::gomap::internal::hash_key(t->hasher, key, 0), std::nullopt, {gen.serial(), j, depth, i}};
-            if constexpr (kBoxed) entry.identity = static_cast<const void*>(&key);
-            else entry.identity.emplace(key);
+            Entry entry{::gomap::internal::hash_key(t->hasher, key, 0),
+                        std::nullopt,
+                        {gen.serial(), j, depth, i}};
+            if constexpr (kBoxed)
+              entry.identity = static_cast<const void*>(&key);
+            else
+              entry.identity.emplace(key);
             entries.push_back(std::move(entry));
           }
         }

@@ -1,9 +1,10 @@
 // Misuse detection: the fatal errors Go's runtime raises when a map is written concurrently.
 //
-// Go reports these with `fatal`, which recover() cannot catch: by the time a check fires the map may
-// already be corrupt (proposal #70887 to make them panics was declined). We keep that: the default
-// handler prints Go's exact line and aborts. Tests may install a handler that records the message
-// and throws or returns; a handler that returns lets the map carry on (only sound in tests).
+// Go reports these with `fatal`, which recover() cannot catch: by the time a check fires the map
+// may already be corrupt (proposal #70887 to make them panics was declined). We keep that: the
+// default handler prints Go's exact line and aborts. Tests may install a handler that records the
+// message and throws or returns; a handler that returns lets the map carry on (only sound in
+// tests).
 #pragma once
 
 #include <atomic>

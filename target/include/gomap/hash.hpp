@@ -5,11 +5,14 @@
 // Identity hashes such as libstdc++'s std::hash<int> put zeros in the top byte (every tophash would
 // be 5) and carry no seed; they are unacceptable as they are (Go issue #66841). Hence:
 //
-//  * gomap::Hash<K> is keyed twice: by a per-process random key (Go's aeskeysched; a fixed key would
+//  * gomap::Hash<K> is keyed twice: by a per-process random key (Go's aeskeysched; a fixed key
+//  would
 //    make hashes equal across processes, Go issue #66885) and by the per-map seed hash0.
-//  * A user hasher callable as h(key, seed) is trusted verbatim, so adversarial test hashers control
+//  * A user hasher callable as h(key, seed) is trusted verbatim, so adversarial test hashers
+//  control
 //    every bit; one callable as h(key) (std-like) is mixed with the seed first.
-//  * Floating point: +0 and -0 hash alike; every NaN hashes to a fresh random word, so NaN keys spread
+//  * Floating point: +0 and -0 hash alike; every NaN hashes to a fresh random word, so NaN keys
+//  spread
 //    over buckets instead of forming one chain (test/maplinear.go).
 #pragma once
 
@@ -82,7 +85,7 @@ inline std::uint64_t hash_bytes(const void* data, std::size_t size, std::uint64_
 
 inline std::uint64_t hash_double(double value, std::uint64_t seed) {
   if (value != value) return thread_random();  // NaN: a fresh value per call (spec §1.4)
-  if (value == 0) value = 0;                     // -0 == +0, so they must hash alike
+  if (value == 0) value = 0;                   // -0 == +0, so they must hash alike
   return hash_word(std::bit_cast<std::uint64_t>(value), seed);
 }
 
@@ -120,7 +123,11 @@ struct Hash {
             return state;
           },
           key);
-    } else if constexpr (requires { typename K::value_type; key.real(); key.imag(); }) {
+    } else if constexpr (requires {
+                           typename K::value_type;
+                           key.real();
+                           key.imag();
+                         }) {
       using Part = typename K::value_type;  // std::complex: hash both parts by the float rules
       return hash_word(Hash<Part>{}(key.real(), seed), Hash<Part>{}(key.imag(), seed));
     } else {
@@ -130,7 +137,8 @@ struct Hash {
 };
 
 // Reports whether k == k holds for every value of K (Go's ReflexiveKey type flag, spec §1.5).
-// False for floating point and for aggregates of it; specialise for your own types that hold floats.
+// False for floating point and for aggregates of it; specialise for your own types that hold
+// floats.
 template <class K>
 struct is_reflexive_key : std::bool_constant<!std::is_floating_point_v<K>> {};
 template <class T>

@@ -1,5 +1,6 @@
 // gomap::Map — the classic Go runtime map (hmap/bmap, Go 1.12 to 1.23), re-created in C++20 as the
-// reference map of mapcheck. Specification: shared/spec/gomap.md (section numbers below refer to it).
+// reference map of mapcheck. Specification: shared/spec/gomap.md (section numbers below refer to
+// it).
 //
 //   gomap::Map<std::string, int> m;
 //   m["a"] = 1;                                  // Go's m[k] = v
@@ -16,8 +17,10 @@
 //    view; advancing it yields end().
 //  * No pointer stability across growth; erase(it) deletes by position (works for NaN keys).
 //  * Keys that compare equal but differ in bits (+0.0/-0.0) are overwritten by insert_or_assign and
-//    operator[] (Go's NeedKeyUpdate); insert/try_emplace leave an existing entry alone (std's rule).
-//  * NaN keys behave as in Go: every insert of NaN adds an entry; only clear() or erase(it) remove it.
+//    operator[] (Go's NeedKeyUpdate); insert/try_emplace leave an existing entry alone (std's
+//    rule).
+//  * NaN keys behave as in Go: every insert of NaN adds an entry; only clear() or erase(it) remove
+//  it.
 //  * Concurrent writes, or reads during a write, are detected on a best-effort basis and reported
 //    with Go's fatal messages (fatal.hpp). Concurrent const reads and iterations are fine.
 //
@@ -28,8 +31,8 @@
 //  * Above an average of 6.5 entries per bucket, or with about as many overflow buckets as buckets,
 //    a grow starts: a new array (double, or same size to re-pack tombstone-ridden chains). Entries
 //    move ("evacuate") a chain at a time: every insert or delete while growing evacuates the chain
-//    it is about to touch plus the next unevacuated one, so a grow of n buckets ends within n writes
-//    and no single insert pays for a whole rehash.
+//    it is about to touch plus the next unevacuated one, so a grow of n buckets ends within n
+//    writes and no single insert pays for a whole rehash.
 //  * Deletion leaves tombstones: emptyOne, or emptyRest when every later slot of the chain is empty
 //    too (lookups stop there). Insert reuses the first empty slot of the chain.
 //  * An iterator walks the array it started on; evacuated slots point it to the live entry, old
@@ -46,7 +49,8 @@
 //    fidelity first; the cost is copying keys in evacuations that follow an iteration.
 //  * New bucket arrays are initialised lazily, a chain when its source is evacuated (invariant I5
 //    guarantees nobody reads it before): starting a grow is O(1).
-//  * clear() keeps the array (B), draws a new seed and bumps the epoch. Tables never shrink (#20135).
+//  * clear() keeps the array (B), draws a new seed and bumps the epoch. Tables never shrink
+//  (#20135).
 //  * Absurd reserve()/hint sizes are ignored as Go ignores bogus hints (TestIgnoreBogusMapHint).
 //  * Exceptions from hash, equality, copies or allocation leave the contents unchanged (§7.4).
 //
@@ -152,7 +156,8 @@ class Map {
   // ---- construction ----
   Map() noexcept = default;
   // Go's make(map[K]V, hint): room for `hint` entries; absurd hints are ignored.
-  explicit Map(size_type hint, const Hash& hash = Hash(), const Eq& eq = Eq(), const Alloc& alloc = Alloc())
+  explicit Map(size_type hint, const Hash& hash = Hash(), const Eq& eq = Eq(),
+               const Alloc& alloc = Alloc())
       : table_(create(hash, eq, alloc)) {
     if (hint > internal::kBucketCnt) reserve_or_destroy(hint);
   }
@@ -164,8 +169,9 @@ class Map {
   Map(const Map& other) {
     if (other.table_ == nullptr) return;
     const Table& source = *other.table_;
-    table_ = create(source.hasher, source.equal,
-                    std::allocator_traits<Alloc>::select_on_container_copy_construction(source.alloc));
+    table_ =
+        create(source.hasher, source.equal,
+               std::allocator_traits<Alloc>::select_on_container_copy_construction(source.alloc));
     try {
       table_->reserve(source.count);
       source.for_each_live([this](const K& key, const V& value) { insert_copy(key, value); });
@@ -211,14 +217,19 @@ class Map {
   // ---- size ----
   bool empty() const { return size() == 0; }
   size_type size() const { return table_ == nullptr ? 0 : table_->count; }
-  size_type max_size() const { return std::numeric_limits<difference_type>::max() / sizeof(typename Table::Bucket); }
+  size_type max_size() const {
+    return std::numeric_limits<difference_type>::max() / sizeof(typename Table::Bucket);
+  }
 
   // ---- insertion ----
-  std::pair<iterator, bool> insert(const value_type& entry) { return try_emplace(entry.first, entry.second); }
-  std::pair<iterator, bool> insert(value_type&& entry) { return try_emplace(entry.first, std::move(entry.second)); }
+  std::pair<iterator, bool> insert(const value_type& entry) {
+    return try_emplace(entry.first, entry.second);
+  }
+  std::pair<iterator, bool> insert(value_type&& entry) {
+    return try_emplace(entry.first, std::move(entry.second));
+  }
   template <class P>
-    requires std::is_constructible_v<value_type, P&&>
-  std::pair<iterator, bool> insert(P&& entry) {
+  requires std::is_constructible_v<value_type, P&&> std::pair<iterator, bool> insert(P&& entry) {
     return emplace(std::forward<P>(entry));
   }
   template <class InputIt>
@@ -285,8 +296,7 @@ class Map {
   allocator_type get_allocator() const { return table_ != nullptr ? table_->alloc : Alloc(); }
 
   // Same entries (by key equality) with equal values.
-  friend bool operator==(const Map& a, const Map& b)
-    requires requires(const V& v) { v == v; }
+  friend bool operator==(const Map& a, const Map& b) requires requires(const V& v) { v == v; }
   {
     if (a.size() != b.size()) return false;
     bool same = true;
@@ -335,8 +345,9 @@ class Map {
                     std::is_default_constructible_v<Alloc>) {
         table_ = create(Hash(), Eq(), Alloc());
       } else {
-        throw std::logic_error("gomap::Map: write to a moved-from map whose hasher, equality or "
-                               "allocator cannot be default-constructed");
+        throw std::logic_error(
+            "gomap::Map: write to a moved-from map whose hasher, equality or "
+            "allocator cannot be default-constructed");
       }
     }
     return *table_;
@@ -371,7 +382,9 @@ class Map {
   std::pair<iterator, bool> emplace_key(KeyArg&& key, Args&&... args) {
     auto [position, inserted] = table().assign(
         std::forward<KeyArg>(key), [](const Position&) {},
-        [&](Alloc& alloc, auto* slot) { Table::Values::construct(alloc, slot, std::forward<Args>(args)...); });
+        [&](Alloc& alloc, auto* slot) {
+          Table::Values::construct(alloc, slot, std::forward<Args>(args)...);
+        });
     return {view<false>(position), inserted};
   }
   template <class KeyArg, class M>
@@ -382,7 +395,9 @@ class Map {
           update_key(found, key);
           found.value() = std::forward<M>(value);
         },
-        [&](Alloc& alloc, auto* slot) { Table::Values::construct(alloc, slot, std::forward<M>(value)); });
+        [&](Alloc& alloc, auto* slot) {
+          Table::Values::construct(alloc, slot, std::forward<M>(value));
+        });
     return {view<false>(position), inserted};
   }
   template <class KeyArg>

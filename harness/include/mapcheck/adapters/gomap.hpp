@@ -17,11 +17,17 @@ struct Gomap {
   static constexpr std::string_view name = "gomap";
   template <class K, class V, class H, class E, class A>
   using map = gomap::Map<K, V, H, E, A>;
-  static constexpr Capabilities capabilities = {
-      Capability::subscript,          Capability::erase_iterator, Capability::reserve,
-      Capability::absurd_reserve,     Capability::copy,           Capability::move,
-      Capability::swap,               Capability::go_iteration,   Capability::assign_updates_key,
-      Capability::random_order,       Capability::iterators_follow_swap};
+  static constexpr Capabilities capabilities = {Capability::subscript,
+                                                Capability::erase_iterator,
+                                                Capability::reserve,
+                                                Capability::absurd_reserve,
+                                                Capability::copy,
+                                                Capability::move,
+                                                Capability::swap,
+                                                Capability::go_iteration,
+                                                Capability::assign_updates_key,
+                                                Capability::random_order,
+                                                Capability::iterators_follow_swap};
   static void seed(std::uint64_t s) { gomap::seed_thread_random(s); }
   template <class M>
   using structure = models::GomapStructureModel<M>;

@@ -14,9 +14,12 @@ struct StdUnorderedMap {
   static constexpr std::string_view name = "std_unordered_map";
   template <class K, class V, class H, class E, class A>
   using map = std::unordered_map<K, V, H, E, A>;
-  static constexpr Capabilities capabilities = {Capability::subscript, Capability::erase_iterator,
-                                                Capability::reserve,   Capability::copy,
-                                                Capability::move,      Capability::swap,
+  static constexpr Capabilities capabilities = {Capability::subscript,
+                                                Capability::erase_iterator,
+                                                Capability::reserve,
+                                                Capability::copy,
+                                                Capability::move,
+                                                Capability::swap,
                                                 Capability::iterators_follow_swap};
 };
 

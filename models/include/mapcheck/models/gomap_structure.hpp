@@ -4,12 +4,12 @@
 //   * invariants I1-I8 of spec §1.7 (gomap::debug::SlotTracker), after every op;
 //   * the growth and flag state machine of spec §3.4-§3.6 and §2:
 //       stable -> growing (doubling or same size) -> stable;
-//       only a write that adds a key (or reserve) may start a grow or change B, and a write that adds
-//       a key to a stable table at its load factor (or with too many overflow buckets) must;
+//       only a write that adds a key (or reserve) may start a grow or change B, and a write that
+//       adds a key to a stable table at its load factor (or with too many overflow buckets) must;
 //       every write while growing evacuates the chain it touches (the key is no longer in the old
-//       array) and advances nevacuate by at least one, so a grow of n old buckets ends within n writes;
-//       a grow started by a write takes the iterator bit into oldIterator and clears iterator;
-//       an iteration opened on a non-empty map sets iterator and oldIterator.
+//       array) and advances nevacuate by at least one, so a grow of n old buckets ends within n
+//       writes; a grow started by a write takes the iterator bit into oldIterator and clears
+//       iterator; an iteration opened on a non-empty map sets iterator and oldIterator.
 #pragma once
 
 #include <cstdint>
@@ -67,15 +67,18 @@ class GomapStructureModel {
   }
 
   template <class Key>
-  std::optional<std::string> transition(const M& m, StepKind kind, const Key* key, const State& now) {
+  std::optional<std::string> transition(const M& m, StepKind kind, const Key* key,
+                                        const State& now) {
     using gomap::debug::Growth;
     const bool was_growing = prev_.growth != Growth::stable;
     const bool grows = now.growth != Growth::stable;
     const bool started = (!was_growing && grows) || now.B != prev_.B;
-    if (started && kind != StepKind::add_key && kind != StepKind::reserve && kind != StepKind::replaced)
+    if (started && kind != StepKind::add_key && kind != StepKind::reserve &&
+        kind != StepKind::replaced)
       return fail("a grow started (B ", prev_.B, " -> ", now.B, ") during an op that added no key");
     if (kind == StepKind::add_key && !was_growing && !started &&
-        (over_load_factor(prev_.count + 1, prev_.B) || too_many_overflow_buckets(prev_.noverflow, prev_.B)))
+        (over_load_factor(prev_.count + 1, prev_.B) ||
+         too_many_overflow_buckets(prev_.noverflow, prev_.B)))
       return fail("adding key ", prev_.count + 1, " to 2^", prev_.B, " buckets (", prev_.noverflow,
                   " overflow) must start a grow, and did not");
     if (kind == StepKind::clear && (grows || now.B != prev_.B || now.count != 0))
@@ -95,12 +98,14 @@ class GomapStructureModel {
       if (key != nullptr && gomap::debug::in_old_array(m, *key))
         return fail("a write while growing left its key in an unevacuated old chain");
       if (++writes_in_grow_ > now.old_buckets)
-        return fail("the grow has taken ", writes_in_grow_, " writes for ", now.old_buckets, " old buckets");
+        return fail("the grow has taken ", writes_in_grow_, " writes for ", now.old_buckets,
+                    " old buckets");
     }
     if (kind == StepKind::open_iteration && now.count != 0 &&
         (now.flags & (gomap::debug::kIterator | gomap::debug::kOldIterator)) !=
             (gomap::debug::kIterator | gomap::debug::kOldIterator))
-      return fail("an iteration opened without setting iterator and oldIterator (flags ", int(now.flags), ")");
+      return fail("an iteration opened without setting iterator and oldIterator (flags ",
+                  int(now.flags), ")");
     return std::nullopt;
   }
 

@@ -1,6 +1,6 @@
 // The iteration model: which outputs an iteration interleaved with mutations may legally produce
-// (spec §4.3, guarantees G1-G9). It follows entry *instances* (sequential.hpp): an iteration records
-// the instances live when it opened, the ones that ended since, and the ones it produced.
+// (spec §4.3, guarantees G1-G9). It follows entry *instances* (sequential.hpp): an iteration
+// records the instances live when it opened, the ones that ended since, and the ones it produced.
 //
 //   G1  an instance live from open until the iteration finished was produced exactly once
 //   G2  no instance is produced twice
@@ -51,10 +51,13 @@ class IterationModel {
 
   // The iteration produced an entry. `produced` is the model's live entry the map's output matched,
   // or nothing if no live entry has that key, value and key bits; `what` describes the output.
-  std::optional<std::string> on_produced(const std::optional<Entry>& produced, const std::string& what) {
-    if (empty_at_open_) return "guarantee G9: produced " + what + " from an iteration opened on an empty map";
+  std::optional<std::string> on_produced(const std::optional<Entry>& produced,
+                                         const std::string& what) {
+    if (empty_at_open_)
+      return "guarantee G9: produced " + what + " from an iteration opened on an empty map";
     if (!produced)
-      return "guarantee G3/G5: produced " + what + ", which is not a live entry (deleted, cleared, or a stale value or key)";
+      return "guarantee G3/G5: produced " + what +
+             ", which is not a live entry (deleted, cleared, or a stale value or key)";
     if (!produced_.insert(produced->instance).second)
       return "guarantee G2: produced " + what + " twice (the same entry instance)";
     produced_entries_.push_back(*produced);

@@ -26,7 +26,7 @@ struct KeyFacts {
 };
 
 struct Entry {
-  std::uint8_t key;      // stored key index (its bits, for keys equal under Eq but different)
+  std::uint8_t key;  // stored key index (its bits, for keys equal under Eq but different)
   std::int64_t value;
   std::uint64_t instance;
   friend bool operator==(const Entry&, const Entry&) = default;
@@ -59,8 +59,8 @@ class SequentialModel {
     return true;
   }
 
-  // insert_or_assign / m[k] = v: adds, or overwrites the value (and the stored key bits when the map
-  // promises Go's NeedKeyUpdate). Returns whether it was added.
+  // insert_or_assign / m[k] = v: adds, or overwrites the value (and the stored key bits when the
+  // map promises Go's NeedKeyUpdate). Returns whether it was added.
   bool assign(std::uint8_t key, std::int64_t value, bool update_key, Effects& effects) {
     if (facts_.reflexive(key)) {
       auto it = by_class_.find(facts_.canonical(key));

@@ -13,7 +13,7 @@ enum class StepKind : std::uint8_t {
   write,           // any other write that does grow work: overwrite, erase (present or absent)
   clear,
   reserve,
-  replaced,        // the map object was copied, moved or swapped into: structural history restarts
+  replaced,  // the map object was copied, moved or swapped into: structural history restarts
 };
 
 }  // namespace mapcheck::models

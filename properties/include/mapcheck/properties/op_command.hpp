@@ -5,11 +5,12 @@
 // generation and shrinking.
 #pragma once
 
+#include <rapidcheck.h>
+
 #include <array>
 #include <memory>
 #include <ostream>
 
-#include <rapidcheck.h>
 #include <rapidcheck/state.h>
 
 #include "mapcheck/interpreter.hpp"
@@ -40,13 +41,20 @@ class OpCommand final : public rc::state::Command<GenState, NoSut> {
 
   void apply(GenState& s) const override {
     switch (op_.kind) {
-      case OpKind::iter_open: s.open[op_.iter] = true; break;
-      case OpKind::iter_close: s.open[op_.iter] = false; break;
+      case OpKind::iter_open:
+        s.open[op_.iter] = true;
+        break;
+      case OpKind::iter_close:
+        s.open[op_.iter] = false;
+        break;
       case OpKind::copy_assign:
       case OpKind::move_construct:
-      case OpKind::move_assign: s.open.fill(false); break;
+      case OpKind::move_assign:
+        s.open.fill(false);
+        break;
       default:
-        if (info(op_.kind).mutates && op_.kind != OpKind::erase_iterator && !s.caps.has(Capability::go_iteration))
+        if (info(op_.kind).mutates && op_.kind != OpKind::erase_iterator &&
+            !s.caps.has(Capability::go_iteration))
           s.open.fill(false);
         break;
     }
@@ -61,9 +69,10 @@ class OpCommand final : public rc::state::Command<GenState, NoSut> {
 // A sequence of ops valid for `caps`, generated and shrunk by rc::state.
 inline rc::Gen<std::vector<Op>> gen_ops(Capabilities caps) {
   auto commands = rc::state::gen::commands(GenState{caps}, [caps](const GenState&) {
-    return rc::gen::map(gen_op(caps), [](Op op) -> std::shared_ptr<const rc::state::Command<GenState, NoSut>> {
-      return std::make_shared<const OpCommand>(op);
-    });
+    return rc::gen::map(gen_op(caps),
+                        [](Op op) -> std::shared_ptr<const rc::state::Command<GenState, NoSut>> {
+                          return std::make_shared<const OpCommand>(op);
+                        });
   });
   return rc::gen::map(std::move(commands), [](const auto& cmds) {
     std::vector<Op> ops;

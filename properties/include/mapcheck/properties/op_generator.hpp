@@ -6,10 +6,10 @@
 // so a failing program shrinks to few, simple ops.
 #pragma once
 
+#include <rapidcheck.h>
+
 #include <cstdint>
 #include <vector>
-
-#include <rapidcheck.h>
 
 #include "mapcheck/op.hpp"
 #include "mapcheck/program.hpp"
@@ -24,13 +24,16 @@ inline rc::Gen<Op> gen_op_of(OpKind kind) {
   const auto key = rc::gen::inRange<int>(0, kKeySpan);
   const auto value = rc::gen::inRange<int>(0, 256);
   switch (info(kind).operands) {
-    case Operands::none: return rc::gen::just(Op{kind});
+    case Operands::none:
+      return rc::gen::just(Op{kind});
     case Operands::key:
       return rc::gen::map(key, [kind](int k) { return Op{kind, static_cast<std::uint8_t>(k)}; });
     case Operands::key_value:
       return rc::gen::apply(
-          [kind](int k, int v) { return Op{kind, static_cast<std::uint8_t>(k), static_cast<std::uint8_t>(v)}; }, key,
-          value);
+          [kind](int k, int v) {
+            return Op{kind, static_cast<std::uint8_t>(k), static_cast<std::uint8_t>(v)};
+          },
+          key, value);
     case Operands::key_count:
       return rc::gen::apply(
           [kind](int k, int n, int v) {
@@ -46,7 +49,8 @@ inline rc::Gen<Op> gen_op_of(OpKind kind) {
         return op;
       });
     case Operands::count:
-      return rc::gen::map(rc::gen::weightedOneOf<int>({{12, rc::gen::inRange(0, 64)}, {1, rc::gen::inRange(250, 256)}}),
+      return rc::gen::map(rc::gen::weightedOneOf<int>(
+                              {{12, rc::gen::inRange(0, 64)}, {1, rc::gen::inRange(250, 256)}}),
                           [kind](int c) {
                             Op op{kind};
                             op.count = static_cast<std::uint32_t>(c);
@@ -68,15 +72,19 @@ inline int weight_of(OpKind kind) {
     case OpKind::insert:
     case OpKind::insert_or_assign:
     case OpKind::erase_key:
-    case OpKind::iter_step: return 8;
+    case OpKind::iter_step:
+      return 8;
     case OpKind::find:
     case OpKind::try_emplace:
     case OpKind::subscript_assign:
-    case OpKind::iter_open: return 4;
+    case OpKind::iter_open:
+      return 4;
     case OpKind::insert_n:
     case OpKind::erase_n:
-    case OpKind::erase_iterator: return 3;
-    default: return 1;
+    case OpKind::erase_iterator:
+      return 3;
+    default:
+      return 1;
   }
 }
 
@@ -86,13 +94,14 @@ template <class T>
 rc::Gen<T> weighted_one_of(std::vector<std::pair<std::uint32_t, rc::Gen<T>>> arms) {
   std::uint32_t total = 0;
   for (const auto& arm : arms) total += arm.first;
-  return rc::gen::mapcat(rc::gen::inRange<std::uint32_t>(0, total), [arms = std::move(arms)](std::uint32_t r) {
-    for (const auto& [weight, gen] : arms) {
-      if (r < weight) return gen;
-      r -= weight;
-    }
-    return arms.back().second;
-  });
+  return rc::gen::mapcat(rc::gen::inRange<std::uint32_t>(0, total),
+                         [arms = std::move(arms)](std::uint32_t r) {
+                           for (const auto& [weight, gen] : arms) {
+                             if (r < weight) return gen;
+                             r -= weight;
+                           }
+                           return arms.back().second;
+                         });
 }
 
 // An op of any kind the capabilities allow, weighted.

@@ -4,7 +4,7 @@
 // verdict and the program printed op by op.
 #pragma once
 
-#include <gtest/gtest.h>
+#include <rapidcheck.h>
 
 #include <optional>
 #include <set>
@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include <rapidcheck.h>
+#include <gtest/gtest.h>
 
 #include "gomap/debug.hpp"
 #include "mapcheck/interpreter.hpp"
@@ -36,9 +36,10 @@ inline std::optional<FailureRecord>& last_failure() {
 inline std::string show_program(const Program& program) {
   std::ostringstream out;
   out << "universe=" << kUniverses[static_cast<int>(program.universe)].name
-      << " hash=" << kHashPolicies[static_cast<int>(program.hash_policy)].name << " hash_seed=" << program.hash_seed
-      << " random_seed=" << program.random_seed << '\n';
-  for (std::size_t i = 0; i < program.ops.size(); ++i) out << "  #" << i << ' ' << describe(program.ops[i]) << '\n';
+      << " hash=" << kHashPolicies[static_cast<int>(program.hash_policy)].name
+      << " hash_seed=" << program.hash_seed << " random_seed=" << program.random_seed << '\n';
+  for (std::size_t i = 0; i < program.ops.size(); ++i)
+    out << "  #" << i << ' ' << describe(program.ops[i]) << '\n';
   return out.str();
 }
 
@@ -65,9 +66,13 @@ inline Op make(OpKind kind, int key = 0, int value = 0, std::uint32_t count = 0,
   op.iter = static_cast<std::uint8_t>(iter);
   return op;
 }
-inline void append(std::vector<Op>& to, const std::vector<Op>& ops) { to.insert(to.end(), ops.begin(), ops.end()); }
+inline void append(std::vector<Op>& to, const std::vector<Op>& ops) {
+  to.insert(to.end(), ops.begin(), ops.end());
+}
 // Enough steps to finish any iteration of the programs below.
-inline std::vector<Op> drain(int iter) { return std::vector<Op>(300, make(OpKind::iter_step, 0, 0, 0, iter)); }
+inline std::vector<Op> drain(int iter) {
+  return std::vector<Op>(300, make(OpKind::iter_step, 0, 0, 0, iter));
+}
 
 // One of the given op shapes, repeated.
 inline rc::Gen<std::vector<Op>> gen_body(std::vector<std::pair<std::uint32_t, rc::Gen<Op>>> arms) {
@@ -87,19 +92,28 @@ void stateful() {
   expect_program_holds<Adapter>(program);
 }
 template <class Adapter>
-void StatefulIntKeys() { stateful<Adapter, UniverseKind::ints>(); }
+void StatefulIntKeys() {
+  stateful<Adapter, UniverseKind::ints>();
+}
 template <class Adapter>
-void StatefulLargeKeys() { stateful<Adapter, UniverseKind::large>(); }
+void StatefulLargeKeys() {
+  stateful<Adapter, UniverseKind::large>();
+}
 template <class Adapter>
-void StatefulNanKeys() { stateful<Adapter, UniverseKind::nan>(); }
+void StatefulNanKeys() {
+  stateful<Adapter, UniverseKind::nan>();
+}
 template <class Adapter>
-void StatefulTaggedKeys() { stateful<Adapter, UniverseKind::tagged>(); }
+void StatefulTaggedKeys() {
+  stateful<Adapter, UniverseKind::tagged>();
+}
 
 template <class Adapter>
 void IterationSurvivesDoublingGrowth() {
   Program program = *gen_program_header(UniverseKind::ints, gen_hash_policy());
   const int initial = *rc::gen::inRange(1, 60);
-  program.ops = {make(OpKind::insert_n, 0, 1, static_cast<std::uint32_t>(initial)), make(OpKind::iter_open)};
+  program.ops = {make(OpKind::insert_n, 0, 1, static_cast<std::uint32_t>(initial)),
+                 make(OpKind::iter_open)};
   append(program.ops, *gen_body({{4, rc::gen::just(make(OpKind::iter_step))},
                                  {2, gen_shaped(OpKind::insert_n, 0, 250, 32)},
                                  {2, gen_shaped(OpKind::erase_key, 0, 120)},
@@ -112,7 +126,8 @@ void IterationSurvivesDoublingGrowth() {
 template <class Adapter>
 void IterationSurvivesSameSizeGrowth() {
   Program program = *gen_program_header(
-      UniverseKind::ints, rc::gen::element(HashPolicy::constant, HashPolicy::two_valued, HashPolicy::low_equal));
+      UniverseKind::ints,
+      rc::gen::element(HashPolicy::constant, HashPolicy::two_valued, HashPolicy::low_equal));
   program.ops = {make(OpKind::insert_n, 0, 1, *rc::gen::inRange(8u, 40u)), make(OpKind::iter_open)};
   append(program.ops, *gen_body({{3, rc::gen::just(make(OpKind::iter_step))},
                                  {2, gen_shaped(OpKind::erase_n, 0, 120, 16)},
@@ -125,11 +140,13 @@ template <class Adapter>
 void DeleteAndReinsertDuringIteration() {
   Program program = *gen_program_header(UniverseKind::ints, gen_hash_policy());
   const int n = *rc::gen::inRange(1, 30);
-  program.ops = {make(OpKind::insert_n, 0, 1, static_cast<std::uint32_t>(n)), make(OpKind::iter_open)};
+  program.ops = {make(OpKind::insert_n, 0, 1, static_cast<std::uint32_t>(n)),
+                 make(OpKind::iter_open)};
   const auto rounds = *rc::gen::container<std::vector<std::pair<int, int>>>(
       rc::gen::pair(rc::gen::inRange(0, n), rc::gen::inRange(0, 256)));
   for (const auto& [key, value] : rounds) {
-    append(program.ops, {make(OpKind::iter_step), make(OpKind::erase_key, key), make(OpKind::insert, key, value)});
+    append(program.ops, {make(OpKind::iter_step), make(OpKind::erase_key, key),
+                         make(OpKind::insert, key, value)});
   }
   append(program.ops, drain(0));
   expect_program_holds<Adapter>(program);
@@ -137,19 +154,23 @@ void DeleteAndReinsertDuringIteration() {
 
 template <class Adapter>
 void ClearDuringIteration() {
-  Program program = *gen_program_header(*rc::gen::element(UniverseKind::ints, UniverseKind::nan), gen_hash_policy());
+  Program program = *gen_program_header(*rc::gen::element(UniverseKind::ints, UniverseKind::nan),
+                                        gen_hash_policy());
   program.ops = {make(OpKind::insert_n, 0, 1, *rc::gen::inRange(1u, 64u)), make(OpKind::iter_open)};
-  append(program.ops, *gen_body({{2, rc::gen::just(make(OpKind::iter_step))}, {1, gen_shaped(OpKind::insert_n, 64, 250, 40)}}));
+  append(program.ops, *gen_body({{2, rc::gen::just(make(OpKind::iter_step))},
+                                 {1, gen_shaped(OpKind::insert_n, 64, 250, 40)}}));
   program.ops.push_back(make(OpKind::clear));
-  append(program.ops, *gen_body({{2, rc::gen::just(make(OpKind::iter_step))}, {1, gen_shaped(OpKind::insert, 0, 120)}}));
+  append(program.ops, *gen_body({{2, rc::gen::just(make(OpKind::iter_step))},
+                                 {1, gen_shaped(OpKind::insert, 0, 120)}}));
   append(program.ops, drain(0));
   expect_program_holds<Adapter>(program);
 }
 
 template <class Adapter>
 void SlotReuseAfterDeletes() {
-  Program program = *gen_program_header(
-      *rc::gen::element(UniverseKind::ints, UniverseKind::tagged), rc::gen::element(HashPolicy::constant, HashPolicy::low_equal));
+  Program program =
+      *gen_program_header(*rc::gen::element(UniverseKind::ints, UniverseKind::tagged),
+                          rc::gen::element(HashPolicy::constant, HashPolicy::low_equal));
   program.ops = *gen_body({{3, gen_shaped(OpKind::insert, 0, 40)},
                            {2, gen_shaped(OpKind::erase_key, 0, 40)},
                            {1, gen_shaped(OpKind::insert_n, 0, 40, 20)},
@@ -161,9 +182,11 @@ void SlotReuseAfterDeletes() {
 
 template <class Adapter>
 void EraseWhileIteratingVisitsRest() {
-  Program program = *gen_program_header(*rc::gen::element(UniverseKind::ints, UniverseKind::nan), gen_hash_policy());
+  Program program = *gen_program_header(*rc::gen::element(UniverseKind::ints, UniverseKind::nan),
+                                        gen_hash_policy());
   program.ops = {make(OpKind::insert_n, 0, 1, *rc::gen::inRange(1u, 64u)), make(OpKind::iter_open)};
-  append(program.ops, *gen_body({{1, rc::gen::just(make(OpKind::iter_step))}, {2, rc::gen::just(make(OpKind::erase_iterator))}}));
+  append(program.ops, *gen_body({{1, rc::gen::just(make(OpKind::iter_step))},
+                                 {2, rc::gen::just(make(OpKind::erase_iterator))}}));
   append(program.ops, std::vector<Op>(100, make(OpKind::erase_iterator)));
   append(program.ops, drain(0));
   program.ops.push_back(make(OpKind::size));
@@ -175,8 +198,8 @@ void EraseWhileIteratingVisitsRest() {
 template <class Adapter>
 void ChurnAtConstantSizeKeepsBFixed() {
   if constexpr (kCaps<Adapter>.has(Capability::go_iteration)) {  // registered for gomap only
-    using Map = typename adapter_traits<Adapter>::template map<std::int64_t, std::int64_t,
-                                                              gomap::Hash<std::int64_t>, std::equal_to<std::int64_t>>;
+    using Map = typename adapter_traits<Adapter>::template map<
+        std::int64_t, std::int64_t, gomap::Hash<std::int64_t>, std::equal_to<std::int64_t>>;
     const int size = *rc::gen::inRange(9, 200);
     const int rounds = *rc::gen::inRange(0, 3000);
     Map m;
@@ -196,8 +219,8 @@ void ChurnAtConstantSizeKeepsBFixed() {
 // (Go's TestMapIterOrder).
 template <class Adapter>
 void IterationOrderIsRandomized() {
-  using Map = typename adapter_traits<Adapter>::template map<std::int64_t, std::int64_t, std::hash<std::int64_t>,
-                                                            std::equal_to<std::int64_t>>;
+  using Map = typename adapter_traits<Adapter>::template map<
+      std::int64_t, std::int64_t, std::hash<std::int64_t>, std::equal_to<std::int64_t>>;
   const int n = *rc::gen::element(3, 7, 9, 15);
   Map m;
   for (int k = 0; k < n; ++k) m[*rc::gen::inRange<std::int64_t>(0, 1 << 20)] = k;
@@ -241,11 +264,13 @@ template <class Adapter>
 void register_properties(const char* suite) {
   for (std::size_t i = 0; i < std::size(kProperties); ++i) {
     if (!kCaps<Adapter>.has(kProperties[i].needs)) continue;
-    testing::RegisterTest(suite, kProperties[i].name, nullptr, kProperties[i].help, __FILE__, __LINE__,
-                          [i]() -> testing::Test* {
+    testing::RegisterTest(suite, kProperties[i].name, nullptr, kProperties[i].help, __FILE__,
+                          __LINE__, [i]() -> testing::Test* {
                             struct PropertyTest : testing::Test {
                               explicit PropertyTest(std::size_t index) : index_(index) {}
-                              void TestBody() override { EXPECT_TRUE(check_property<Adapter>(index_)); }
+                              void TestBody() override {
+                                EXPECT_TRUE(check_property<Adapter>(index_));
+                              }
                               std::size_t index_;
                             };
                             return new PropertyTest(i);

@@ -15,7 +15,8 @@ inline constexpr std::uint64_t kLoadFactorDen = 2;
 // Keys and values larger than this (in bytes) live out of line, in a box the slot points to.
 inline constexpr std::size_t kMaxKeySize = 128;
 inline constexpr std::size_t kMaxElemSize = 128;
-// A single advanceEvacuationMark call looks at most this many buckets ahead (bounded work per write).
+// A single advanceEvacuationMark call looks at most this many buckets ahead (bounded work per
+// write).
 inline constexpr std::uint64_t kMaxEvacuationScan = 1024;
 // The largest B we accept: keeps 2^B * bucket size and the load-factor product far from overflow.
 inline constexpr unsigned kMaxB = 56;

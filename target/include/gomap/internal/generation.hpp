@@ -13,10 +13,10 @@
 //
 // Lazy initialisation. A bucket is usable once its tophash bytes and overflow pointer are set.
 // A generation created by a grow starts with no bucket initialised: until old bucket j is evacuated
-// nobody reads its destinations (invariant I5), so evacuate() initialises them first. This keeps the
-// start of a grow O(1) instead of touching 2^B buckets, which is what keeps the worst single insert
-// short (bench: insert_max_latency). `initialized_` records which buckets are usable, so that
-// destruction, clear() and introspection skip the rest.
+// nobody reads its destinations (invariant I5), so evacuate() initialises them first. This keeps
+// the start of a grow O(1) instead of touching 2^B buckets, which is what keeps the worst single
+// insert short (bench: insert_max_latency). `initialized_` records which buckets are usable, so
+// that destruction, clear() and introspection skip the rest.
 #pragma once
 
 #include <atomic>
@@ -120,7 +120,8 @@ class Generation {
   using BucketAlloc = rebind_alloc<Bucket, Alloc>;
   using BucketTraits = std::allocator_traits<BucketAlloc>;
 
-  // Allocates 2^b buckets plus the spare pool; initialises every bucket unless `lazy`. REQUIRES: b <= kMaxB.
+  // Allocates 2^b buckets plus the spare pool; initialises every bucket unless `lazy`. REQUIRES: b
+  // <= kMaxB.
   Generation(const Alloc& alloc, unsigned b, bool lazy)
       : alloc_(alloc), B_(b), spares_(b >= 4 ? bucket_shift(b - 4) : 0), serial_(next_serial()) {
     buckets_ = allocate_buckets(total_buckets());
@@ -189,9 +190,12 @@ class Generation {
   void prepare_kept_keys() {
     if (kept_.empty()) kept_.assign((size() + 63) / 64, 0);
   }
-  void mark_keeps_keys(std::uint64_t index) { kept_[index / 64] |= std::uint64_t{1} << (index % 64); }
+  void mark_keeps_keys(std::uint64_t index) {
+    kept_[index / 64] |= std::uint64_t{1} << (index % 64);
+  }
 
-  // Destroys every object, drops every overflow bucket and re-initialises the array in place (clear).
+  // Destroys every object, drops every overflow bucket and re-initialises the array in place
+  // (clear).
   void reset() {
     destroy_objects();
     free_overflow();
@@ -256,11 +260,12 @@ class Generation {
 
   [[no_unique_address]] Alloc alloc_;
   unsigned B_;
-  std::uint64_t spares_;      // spare overflow buckets allocated after the 2^B main buckets
+  std::uint64_t spares_;  // spare overflow buckets allocated after the 2^B main buckets
   std::uint64_t serial_;
   std::uint64_t next_spare_;  // index of the next unused spare (== total when the pool is empty)
   Bucket* buckets_;
-  std::vector<Bucket*, rebind_alloc<Bucket*, Alloc>> overflow_{rebind_alloc<Bucket*, Alloc>(alloc_)};
+  std::vector<Bucket*, rebind_alloc<Bucket*, Alloc>> overflow_{
+      rebind_alloc<Bucket*, Alloc>(alloc_)};
   std::vector<std::uint64_t> initialized_;  // bit per bucket while lazily initialised, else empty
   std::vector<std::uint64_t> kept_;         // bit per chain whose evacuated slots keep their keys
 };

@@ -1,16 +1,17 @@
 // One iteration over a gomap table: Go's hiter with mapiterinit / mapiternext (spec §4.1, §4.2).
 //
-// The cursor walks the 2^B bucket indices of the array it snapshotted at start, beginning at a random
-// index with a random in-bucket rotation (G11). For each index it walks exactly one chain: the
-// snapshot's, or, while the map is growing from that very array size, the unevacuated old chain that
-// still holds the index's entries, filtered down to the entries that belong to the index. Slots never
-// move within a chain (I8), so every slot is seen at most once; an evacuated slot is only a pointer
-// to the live entry, which is looked up (reflexive keys) or reached through its value box (NaN-like
-// keys), so each live entry is produced once, with its current key and value (G1-G5).
+// The cursor walks the 2^B bucket indices of the array it snapshotted at start, beginning at a
+// random index with a random in-bucket rotation (G11). For each index it walks exactly one chain:
+// the snapshot's, or, while the map is growing from that very array size, the unevacuated old chain
+// that still holds the index's entries, filtered down to the entries that belong to the index.
+// Slots never move within a chain (I8), so every slot is seen at most once; an evacuated slot is
+// only a pointer to the live entry, which is looked up (reflexive keys) or reached through its
+// value box (NaN-like keys), so each live entry is produced once, with its current key and value
+// (G1-G5).
 //
 // Ownership: the iteration holds the generation it snapshotted and the one its cursor is in, so old
-// arrays stay alive while it needs them (spec §7.1). It does not own the table: an iteration must not
-// be advanced after its map is destroyed.
+// arrays stay alive while it needs them (spec §7.1). It does not own the table: an iteration must
+// not be advanced after its map is destroyed.
 #pragma once
 
 #include <cstdint>
@@ -48,7 +49,7 @@ class Iteration {
     c.bucket = c.start_bucket;
     c.epoch = table.epoch;
     table.mark_iterating();  // step 5
-    advance();  // step 6
+    advance();               // step 6
   }
 
   // A single-entry view of `position` (what find() returns); advancing it ends it.
@@ -73,7 +74,7 @@ class Iteration {
     if (h.epoch != c.epoch) return finish();  // cleared since start: nothing older may appear (G8)
     for (;;) {
       if (c.bptr == nullptr && !start_next_bucket(h, c)) return finish();  // step A
-      for (; c.i < kBucketCnt; ++c.i) {  // step B
+      for (; c.i < kBucketCnt; ++c.i) {                                    // step B
         const unsigned slot = (c.i + c.offset) & (kBucketCnt - 1);
         Position found = produce(h, c, slot);
         if (found) {
@@ -100,15 +101,14 @@ class Iteration {
     Bucket* head = nullptr;         // first bucket of bptr's chain
     std::uint64_t head_index = 0;   // index of that chain in its array
     std::uint64_t start_bucket = 0;
-    std::uint64_t bucket = 0;       // next index to start
+    std::uint64_t bucket = 0;               // next index to start
     std::uint64_t check_bucket = kNoCheck;  // new-array index the old chain is filtered for
-    std::uint64_t epoch = 0;        // table epoch at start
-    unsigned B = 0;                 // log2 size of the snapshot
-    unsigned offset = 0;            // in-bucket rotation
-    unsigned i = 0;                 // next slot (before rotation) in bptr
+    std::uint64_t epoch = 0;                // table epoch at start
+    unsigned B = 0;                         // log2 size of the snapshot
+    unsigned offset = 0;                    // in-bucket rotation
+    unsigned i = 0;                         // next slot (before rotation) in bptr
     bool wrapped = false;
   };
-
 
   void finish() {
     current_ = {};
@@ -116,12 +116,14 @@ class Iteration {
     table_ = nullptr;
   }
 
-  // Step A: picks the chain for bucket index `c.bucket`. Returns false when every index was started.
+  // Step A: picks the chain for bucket index `c.bucket`. Returns false when every index was
+  // started.
   static bool start_next_bucket(const Table& h, Cursor& c) {
     if (c.bucket == c.start_bucket && c.wrapped) return false;  // A.1
     const Bucket* old_head = nullptr;
     std::uint64_t old_index = 0;
-    if (h.growing() && c.B == h.B) {  // A.2: the entries of this index may still be in the old chain
+    if (h.growing() &&
+        c.B == h.B) {  // A.2: the entries of this index may still be in the old chain
       old_index = c.bucket & h.oldbucketmask();
       old_head = h.oldbuckets->bucket(old_index);
       if (Table::evacuated(old_head)) old_head = nullptr;
@@ -139,7 +141,8 @@ class Iteration {
     return true;
   }
 
-  static void walk(Cursor& c, const std::shared_ptr<Gen>& gen, std::uint64_t index, std::uint64_t check) {
+  static void walk(Cursor& c, const std::shared_ptr<Gen>& gen, std::uint64_t index,
+                   std::uint64_t check) {
     if (c.walking != gen) c.walking = gen;
     c.head = gen->bucket(index);
     c.bptr = c.head;

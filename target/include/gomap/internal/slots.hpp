@@ -1,7 +1,7 @@
 // How a key or a value sits in a bucket slot: inline, or boxed out of line (spec §1.3, §7.2).
 //
-// Go stores a key (value) in the slot itself unless it is larger than 128 bytes, then the slot holds
-// a pointer to a box. C++ adds reasons to box, each tied to evacuation (see table.hpp):
+// Go stores a key (value) in the slot itself unless it is larger than 128 bytes, then the slot
+// holds a pointer to a box. C++ adds reasons to box, each tied to evacuation (see table.hpp):
 //
 //  * keys:   boxed if larger than 128 bytes, or not nothrow-move-constructible, or not
 //            copy-constructible. While an iterator may read the old array, evacuation must leave a
@@ -125,8 +125,8 @@ template <class V>
 struct InlineValues : InlineSlot<V> {
   using typename InlineSlot<V>::Slot;
 
-  // Moves the value to its new slot. Old values are never read (an iterator looks reflexive keys up),
-  // so even while old keys are kept the value leaves the old slot.
+  // Moves the value to its new slot. Old values are never read (an iterator looks reflexive keys
+  // up), so even while old keys are kept the value leaves the old slot.
   template <class Alloc>
   static void evacuate(Alloc& alloc, Slot* from, Slot* to, bool /*keep*/) noexcept {
     InlineSlot<V>::relocate(alloc, from, to);
@@ -196,11 +196,12 @@ struct BoxedValues {
 };
 
 template <class K>
-inline constexpr bool key_fits_inline = sizeof(K) <= kMaxKeySize && std::is_nothrow_move_constructible_v<K> &&
-                                        std::is_copy_constructible_v<K>;
+inline constexpr bool key_fits_inline =
+    sizeof(K) <=
+    kMaxKeySize&& std::is_nothrow_move_constructible_v<K>&& std::is_copy_constructible_v<K>;
 
 template <class K, class V, bool reflexive>
 inline constexpr bool value_fits_inline =
-    reflexive && sizeof(V) <= kMaxElemSize && std::is_nothrow_move_constructible_v<V>;
+    reflexive && sizeof(V) <= kMaxElemSize&& std::is_nothrow_move_constructible_v<V>;
 
 }  // namespace gomap::internal

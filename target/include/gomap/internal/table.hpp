@@ -5,13 +5,15 @@
 // Where C++ forces a different choice than Go (spec §7), the reason is given at the spot:
 //  * Exceptions (§7.4): every user callback that can throw (hash, equality, key copy, value
 //    construction, allocation) runs before the step that commits; a WriteGuard clears hashWriting
-//    during unwinding. Contents are strongly exception-safe; evacuation progress made before a throw
-//    stays made (it does not change contents).
-//  * Evacuation keeps a copy of each key in the old slot while `oldIterator` is set (an iterator may
+//    during unwinding. Contents are strongly exception-safe; evacuation progress made before a
+//    throw stays made (it does not change contents).
+//  * Evacuation keeps a copy of each key in the old slot while `oldIterator` is set (an iterator
+//  may
 //    look it up) and moves otherwise (Go's wipe, §2.2).
-//  * Deleting an entry that still sits in an unevacuated old bucket first evacuates that bucket (Go's
-//    growWork) and follows the entry to its new slot, so erase(iterator) works by position, also for
-//    NaN keys that no lookup can find (Go issue #63312).
+//  * Deleting an entry that still sits in an unevacuated old bucket first evacuates that bucket
+//  (Go's
+//    growWork) and follows the entry to its new slot, so erase(iterator) works by position, also
+//    for NaN keys that no lookup can find (Go issue #63312).
 #pragma once
 
 #include <algorithm>
@@ -43,10 +45,11 @@ struct Layout {
   using Alloc = A;
 };
 
-// Flag updates made by writers: a relaxed load and a relaxed store, not an atomic read-modify-write.
-// Go's writers also update flags with plain read-modify-write; only readers starting an iteration
-// use an atomic OR. A locked instruction here would be a full barrier on every write (measured:
-// it cost more than the rest of an insert), and a reader racing a writer is misuse anyway.
+// Flag updates made by writers: a relaxed load and a relaxed store, not an atomic
+// read-modify-write. Go's writers also update flags with plain read-modify-write; only readers
+// starting an iteration use an atomic OR. A locked instruction here would be a full barrier on
+// every write (measured: it cost more than the rest of an insert), and a reader racing a writer is
+// misuse anyway.
 inline void set_flag_bits(std::atomic<std::uint8_t>& flags, std::uint8_t clear, std::uint8_t set) {
   const std::uint8_t old = flags.load(std::memory_order_relaxed);
   flags.store(static_cast<std::uint8_t>((old & ~clear) | set), std::memory_order_relaxed);
@@ -58,7 +61,8 @@ inline void set_flag_bits(std::atomic<std::uint8_t>& flags, std::uint8_t clear, 
 class WriteGuard {
  public:
   explicit WriteGuard(std::atomic<std::uint8_t>& flags) : flags_(flags) {
-    flags_.store(flags_.load(std::memory_order_relaxed) ^ +Flag::hashWriting, std::memory_order_relaxed);
+    flags_.store(flags_.load(std::memory_order_relaxed) ^ +Flag::hashWriting,
+                 std::memory_order_relaxed);
   }
   ~WriteGuard() { set_flag_bits(flags_, +Flag::hashWriting, 0); }
   WriteGuard(const WriteGuard&) = delete;
@@ -66,7 +70,8 @@ class WriteGuard {
 
   // The exit check of spec §3.2 step 12 / §3.3 step 7.
   void finish() const {
-    if ((flags_.load(std::memory_order_relaxed) & +Flag::hashWriting) == 0) fatal(kConcurrentMapWrites);
+    if ((flags_.load(std::memory_order_relaxed) & +Flag::hashWriting) == 0)
+      fatal(kConcurrentMapWrites);
   }
 
  private:
@@ -87,7 +92,7 @@ class Table {
   struct Position {
     Bucket* bucket = nullptr;
     unsigned slot = 0;
-    Bucket* head = nullptr;  // first bucket of the chain (delete walks back from it)
+    Bucket* head = nullptr;   // first bucket of the chain (delete walks back from it)
     std::uint64_t chain = 0;  // chain index in its array
     bool in_old = false;
     explicit operator bool() const { return bucket != nullptr; }
@@ -99,14 +104,16 @@ class Table {
 
   // ---- the header (spec §1.2); fields are read by iterators and gomap::debug ----
   std::uint64_t count = 0;  // live entries
-  mutable std::atomic<std::uint8_t> flags{0};  // Flag bits; atomic so misuse checks are not races (§7.3)
+  mutable std::atomic<std::uint8_t> flags{
+      0};          // Flag bits; atomic so misuse checks are not races (§7.3)
   unsigned B = 0;  // log2 of the current array's bucket count
-  std::uint32_t noverflow = 0;  // overflow buckets taken into use by the current array (sampled at B >= 16)
+  std::uint32_t noverflow =
+      0;  // overflow buckets taken into use by the current array (sampled at B >= 16)
   std::uint64_t hash0 = thread_random();  // per-map hash seed; redrawn only when the map is empty
-  std::shared_ptr<Gen> buckets;  // current array; null until the first insert
+  std::shared_ptr<Gen> buckets;           // current array; null until the first insert
   Bucket* array = nullptr;  // buckets->bucket(0), kept here to save two dependent loads per lookup
   std::shared_ptr<Gen> oldbuckets;  // previous array while growing, else null
-  std::uint64_t nevacuate = 0;  // old buckets below this index are evacuated
+  std::uint64_t nevacuate = 0;      // old buckets below this index are evacuated
   std::uint64_t epoch = 0;  // bumped by clear(); iterators from an older epoch end (spec §6.1)
   [[no_unique_address]] Hash hasher;
   [[no_unique_address]] Eq equal;
@@ -116,13 +123,17 @@ class Table {
   std::uint64_t hash_of(const K& key) const { return hash_key(hasher, key, hash0); }
   // Reports whether k == k (always true for reflexive key types).
   bool self_equal(const K& key) const {
-    if constexpr (kReflexive) return true;
-    else return equal(key, key);
+    if constexpr (kReflexive)
+      return true;
+    else
+      return equal(key, key);
   }
   // Reports whether an incremental grow is in progress.
   bool growing() const { return oldbuckets != nullptr; }
   // Reports whether the grow in progress keeps the bucket count.
-  bool same_size_grow() const { return (flags.load(std::memory_order_relaxed) & +Flag::sameSizeGrow) != 0; }
+  bool same_size_grow() const {
+    return (flags.load(std::memory_order_relaxed) & +Flag::sameSizeGrow) != 0;
+  }
   // Bucket count of the old array.
   std::uint64_t noldbuckets() const { return bucket_shift(same_size_grow() ? B : B - 1); }
   std::uint64_t oldbucketmask() const { return noldbuckets() - 1; }
@@ -172,10 +183,11 @@ class Table {
   // key update); when created, `construct_value(alloc, value_slot)` builds the value. Returns the
   // entry's position and whether it was created.
   template <class KeyArg, class OnFound, class ConstructValue>
-  std::pair<Position, bool> assign(KeyArg&& key, OnFound&& on_found, ConstructValue&& construct_value) {
-    check_not_writing(kConcurrentMapWrites);   // step 2
-    const std::uint64_t hash = hash_of(key);   // step 3: may throw, nothing changed yet
-    WriteGuard guard(flags);                   // step 4
+  std::pair<Position, bool> assign(KeyArg&& key, OnFound&& on_found,
+                                   ConstructValue&& construct_value) {
+    check_not_writing(kConcurrentMapWrites);  // step 2
+    const std::uint64_t hash = hash_of(key);  // step 3: may throw, nothing changed yet
+    WriteGuard guard(flags);                  // step 4
     if (!buckets) install_current(make_generation(B, /*lazy=*/false));  // step 5
     const std::uint8_t top = tophash_of(hash);
     // `key` may refer into the map itself (m[it->first]); if evacuation moves that key, `probe`
@@ -210,13 +222,16 @@ class Table {
         if (rest_slots(word) != 0) break;
       }
       // step 9: a new key; start a grow at the load factor or with too many overflow buckets.
-      const std::uint64_t new_count = planted(PlantedBug::no_growth_at_load_factor) ? count : count + 1;
-      if (!growing() && (over_load_factor(new_count, B) || too_many_overflow_buckets(noverflow, B))) {
+      const std::uint64_t new_count =
+          planted(PlantedBug::no_growth_at_load_factor) ? count : count + 1;
+      if (!growing() &&
+          (over_load_factor(new_count, B) || too_many_overflow_buckets(noverflow, B))) {
         hash_grow(/*force_double=*/false);
         continue;  // every position found so far is stale
       }
-      if (!insert_at) insert_at = {append_overflow(*buckets, last), 0, head, index, false};  // step 10
-      Bucket* b = insert_at.bucket;  // step 11
+      if (!insert_at)
+        insert_at = {append_overflow(*buckets, last), 0, head, index, false};  // step 10
+      Bucket* b = insert_at.bucket;                                            // step 11
       const unsigned i = insert_at.slot;
       if (probe != &key) {
         Keys::construct(alloc, b->key_slot(i), *probe);
@@ -241,7 +256,7 @@ class Table {
 
   // ---- delete (spec §3.3) ----
   bool erase(const K& key) {
-    if (count == 0) return false;  // step 1
+    if (count == 0) return false;             // step 1
     check_not_writing(kConcurrentMapWrites);  // step 2
     const std::uint64_t hash = hash_of(key);  // step 3
     WriteGuard guard(flags);
@@ -261,7 +276,7 @@ class Table {
 
   // ---- clear (spec §3.7) ----
   void clear() {
-    if (count == 0) return;  // step 1
+    if (count == 0) return;                   // step 1
     check_not_writing(kConcurrentMapWrites);  // step 2
     WriteGuard guard(flags);
     set_flag_bits(flags, +Flag::sameSizeGrow, 0);  // step 4
@@ -271,9 +286,10 @@ class Table {
     count = 0;
     hash0 = thread_random();
     if constexpr (planted(PlantedBug::clear_keeps_epoch)) {
-      install_current(make_generation(B, /*lazy=*/false));  // live iterations go on over the old arrays
+      install_current(
+          make_generation(B, /*lazy=*/false));  // live iterations go on over the old arrays
     } else {
-      ++epoch;  // replaces step 3: every live iteration ends, whatever array it reads
+      ++epoch;           // replaces step 3: every live iteration ends, whatever array it reads
       buckets->reset();  // steps 5-6: same array, zeroed, spare pool restored, B kept
     }
     guard.finish();  // step 7
@@ -287,7 +303,8 @@ class Table {
   // to completion, so live iterators stay valid.
   void reserve(std::uint64_t n) {
     const unsigned target = buckets_for(n);
-    if (over_load_factor(n, target) || bucket_shift(target) > kMaxArrayBytes / sizeof(Bucket)) return;
+    if (over_load_factor(n, target) || bucket_shift(target) > kMaxArrayBytes / sizeof(Bucket))
+      return;
     if (buckets && target <= B) return;
     check_not_writing(kConcurrentMapWrites);
     WriteGuard guard(flags);
@@ -327,7 +344,8 @@ class Table {
   // Begins an iteration: Go's mapiterinit step 5 (set both iterator bits if one is missing).
   void mark_iterating() const {
     constexpr std::uint8_t kBoth = +Flag::iterator | +Flag::oldIterator;
-    if ((flags.load(std::memory_order_relaxed) & kBoth) != kBoth) flags.fetch_or(kBoth, std::memory_order_relaxed);
+    if ((flags.load(std::memory_order_relaxed) & kBoth) != kBoth)
+      flags.fetch_or(kBoth, std::memory_order_relaxed);
   }
 
   SlotAddress address_of(const Position& p, const Gen& gen) const {
@@ -335,14 +353,15 @@ class Table {
   }
 
   // The live position of an irreflexive-keyed entry reached through an evacuated (stale) slot, or
-  // an empty position if the entry has been deleted since (spec §4.2 B.4, made exact by value boxes).
+  // an empty position if the entry has been deleted since (spec §4.2 B.4, made exact by value
+  // boxes).
   Position live_position_of(Bucket* stale, unsigned slot) const {
     static_assert(Values::indirect, "irreflexive key types always box their values (slots.hpp)");
     auto* box = *stale->value_slot(slot);
     if (!box->live) return {};
     const SlotAddress& home = box->home;
-    return {static_cast<Bucket*>(home.bucket), home.slot, static_cast<Bucket*>(home.head), home.chain,
-            growing() && home.generation == oldbuckets.get()};
+    return {static_cast<Bucket*>(home.bucket), home.slot, static_cast<Bucket*>(home.head),
+            home.chain, growing() && home.generation == oldbuckets.get()};
   }
 
  private:
@@ -409,9 +428,10 @@ class Table {
     --buckets->live_keys;
     --buckets->live_values;
     b->tophash[i] = +Mark::emptyOne;
-    const bool starts_tail = planted(PlantedBug::empty_rest_too_early) || i == kBucketCnt - 1
-                                 ? b->overflow == nullptr || b->overflow->tophash[0] == +Mark::emptyRest
-                                 : b->tophash[i + 1] == +Mark::emptyRest;
+    const bool starts_tail =
+        planted(PlantedBug::empty_rest_too_early) || i == kBucketCnt - 1
+            ? b->overflow == nullptr || b->overflow->tophash[0] == +Mark::emptyRest
+            : b->tophash[i + 1] == +Mark::emptyRest;
     if (starts_tail) {  // step 6.5: the run of emptyOne before the new tail becomes emptyRest
       for (;;) {
         b->tophash[i] = +Mark::emptyRest;
@@ -434,7 +454,7 @@ class Table {
   // ---- growth (spec §3.4 - §3.6) ----
   // `fresh`, when given, is the already allocated new array (reserve allocates it up front).
   void hash_grow(bool force_double, std::shared_ptr<Gen> fresh = nullptr) {
-    const bool bigger = force_double || over_load_factor(count + 1, B);  // step 1
+    const bool bigger = force_double || over_load_factor(count + 1, B);        // step 1
     if (!fresh) fresh = make_generation(B + (bigger ? 1 : 0), /*lazy=*/true);  // step 2
     buckets->prepare_kept_keys();
     const std::uint8_t old_flags = flags.load(std::memory_order_relaxed);  // step 3
@@ -517,7 +537,8 @@ class Table {
       const bool keep_keys = (f & +Flag::oldIterator) != 0;
       const bool iterating = (f & +Flag::iterator) != 0;
       MovePlan moves;  // phase 1
-      for (Bucket* b = old_head; b != nullptr; b = planted(PlantedBug::evacuate_drops_overflow) ? nullptr : b->overflow) {
+      for (Bucket* b = old_head; b != nullptr;
+           b = planted(PlantedBug::evacuate_drops_overflow) ? nullptr : b->overflow) {
         for (unsigned i = 0; i < kBucketCnt; ++i) {
           const std::uint8_t top = b->tophash[i];
           if (is_empty(top)) continue;
@@ -566,10 +587,12 @@ class Table {
         try {
           for (; copied < moves.size(); ++copied) {
             const Move& move = moves[copied];
-            Keys::share(alloc, move.from->key_slot(move.from_slot), move.to->key_slot(move.to_slot));
+            Keys::share(alloc, move.from->key_slot(move.from_slot),
+                        move.to->key_slot(move.to_slot));
           }
         } catch (...) {
-          for (std::size_t j = 0; j < copied; ++j) Keys::destroy(alloc, moves[j].to->key_slot(moves[j].to_slot));
+          for (std::size_t j = 0; j < copied; ++j)
+            Keys::destroy(alloc, moves[j].to->key_slot(moves[j].to_slot));
           for (int h = 0; h < halves; ++h) dest[h].head->overflow = nullptr;
           noverflow = saved_noverflow;
           throw;
@@ -579,11 +602,13 @@ class Table {
       for (const Move& move : moves) {  // phase 4
         Bucket* to = move.to;
         if (!keep_keys) {
-          if (watch != nullptr && *watch == &move.from->key(move.from_slot)) *watch = &to->key(move.to_slot);
+          if (watch != nullptr && *watch == &move.from->key(move.from_slot))
+            *watch = &to->key(move.to_slot);
           Keys::relocate(alloc, move.from->key_slot(move.from_slot), to->key_slot(move.to_slot));
           --old_gen.live_keys;
         }
-        Values::evacuate(alloc, move.from->value_slot(move.from_slot), to->value_slot(move.to_slot), keep_keys);
+        Values::evacuate(alloc, move.from->value_slot(move.from_slot), to->value_slot(move.to_slot),
+                         keep_keys);
         --old_gen.live_values;
         ++new_gen.live_keys;
         ++new_gen.live_values;
@@ -591,8 +616,10 @@ class Table {
         const Destination& d = dest[move.use_y];
         const Position moved{to, move.to_slot, d.head, d.chain, false};
         Values::set_home(to->value_slot(move.to_slot), address_of(moved, new_gen));
-        if (follow != nullptr && follow->bucket == move.from && follow->slot == move.from_slot) *follow = moved;
-        move.from->tophash[move.from_slot] = static_cast<std::uint8_t>(+Mark::evacuatedX + move.use_y);
+        if (follow != nullptr && follow->bucket == move.from && follow->slot == move.from_slot)
+          *follow = moved;
+        move.from->tophash[move.from_slot] =
+            static_cast<std::uint8_t>(+Mark::evacuatedX + move.use_y);
       }
       for (Bucket* b = old_head; b != nullptr; b = b->overflow) {
         for (unsigned i = 0; i < kBucketCnt; ++i) {
