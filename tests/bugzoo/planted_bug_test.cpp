@@ -45,6 +45,6 @@ TEST(BugZoo, PropertySuiteCatchesPlantedBug) {
   std::printf(
       "bug %s: first caught after %.2f s; caught by %s; shortest minimal program (%zu ops): %s\n%s",
       MAPCHECK_STRINGIFY(GOMAP_PLANTED_BUG), first_detection, caught_by.c_str(),
-      shortest->ops.size(), failure->to_string().c_str(), props::show_program(*shortest).c_str());
+      shortest->ops.size(), failure->to_string().c_str(), mapcheck::describe(*shortest).c_str());
   EXPECT_LE(shortest->ops.size(), 12u);
 }

@@ -87,17 +87,13 @@ struct LostEraseMap : std::unordered_map<K, V, H, E, A> {
 };
 struct LostErase {
   static constexpr std::string_view name = "lost_erase";
+  static constexpr std::string_view cpp_name = "LostErase";
   template <class K, class V, class H, class E, class A>
   using map = LostEraseMap<K, V, H, E, A>;
   static constexpr mapcheck::Capabilities capabilities = {};
 };
 
 }  // namespace
-
-namespace mapcheck {
-template <>
-inline constexpr std::string_view adapter_type_name<LostErase> = "LostErase";
-}  // namespace mapcheck
 
 namespace {
 

@@ -4,12 +4,17 @@
 //
 //   struct MyAdapter {
 //     static constexpr std::string_view name = "my_map";                      // required
+//     static constexpr std::string_view cpp_name = "my::MapAdapter";          // for reproducers
 //     template <class K, class V, class H, class E, class A>
 //     using map = my::Map<K, V, H, E, A>;                                     // required
 //     static constexpr mapcheck::Capabilities capabilities = {...};           // required
-//     static void seed(std::uint64_t);          // optional: make the map's own randomness
-//     reproducible template <class M> using structure = ...; // optional: a structural model
-//     checked after every op
+//     // optional: make the map's own randomness reproducible
+//     static void seed(std::uint64_t);
+//     // optional: a structural model checked after every op
+//     template <class M> using structure = ...;
+//     // optional: features of the map's internal state, as small integers below
+//     // kStateFeatureLimit, which the fuzzers count as coverage (new states, not only new code)
+//     template <class M, class Emit> static void state_features(const M&, Emit&& emit);
 //   };
 //
 // The engines instantiate `map` with their own key types, hashers and equality.
@@ -37,6 +42,9 @@ struct NoStructure {
   }
 };
 
+// State features (see state_features above) are below this bound.
+inline constexpr std::uint32_t kStateFeatureLimit = 4096;
+
 template <class A>
 struct adapter_traits {
   static_assert(
@@ -62,6 +70,12 @@ struct adapter_traits {
 
   static void seed(std::uint64_t s) {
     if constexpr (requires { A::seed(s); }) A::seed(s);
+  }
+
+  // Calls emit(feature) for each feature of m's state, if the adapter describes any.
+  template <class M, class Emit>
+  static void state_features(const M& m, Emit&& emit) {
+    if constexpr (requires { A::state_features(m, emit); }) A::state_features(m, emit);
   }
 
   template <class M>

@@ -77,6 +77,17 @@ inline std::string describe(const Op& op) {
   return out.str();
 }
 
+// The program as text: its choices on one line, then one numbered op per line.
+inline std::string describe(const Program& program) {
+  std::ostringstream out;
+  out << "universe=" << kUniverses[static_cast<int>(program.universe)].name
+      << " hash=" << kHashPolicies[static_cast<int>(program.hash_policy)].name
+      << " hash_seed=" << program.hash_seed << " random_seed=" << program.random_seed << '\n';
+  for (std::size_t i = 0; i < program.ops.size(); ++i)
+    out << "  #" << i << ' ' << describe(program.ops[i]) << '\n';
+  return out.str();
+}
+
 template <class Adapter, UniverseKind U>
 class Interpreter {
  public:
@@ -110,11 +121,13 @@ class Interpreter {
     return failure;
   }
 
-  // Runs a whole program.
-  static std::optional<Failure> run(const Program& program) {
+  // Runs a whole program; observe(map(), op) after each op that held.
+  template <class Observer>
+  static std::optional<Failure> run(const Program& program, Observer&& observe) {
     Interpreter interpreter(program);
     for (std::size_t i = 0; i < program.ops.size(); ++i) {
       if (auto failure = interpreter.step(program.ops[i], i)) return failure;
+      observe(interpreter.map(), program.ops[i]);
     }
     return std::nullopt;
   }
@@ -510,18 +523,24 @@ class Interpreter {
   std::uint64_t mutations_ = 0;  // data mutations so far (any map)
 };
 
-// Runs `program` on the adapter's map, in the program's universe.
-template <class Adapter>
-std::optional<Failure> run_program(const Program& program) {
+// Runs `program` on the adapter's map, in the program's universe. `observe(map, op)` is called
+// after each op that held (the fuzzers read state features there).
+struct IgnoreSteps {
+  template <class Map>
+  void operator()(const Map&, const Op&) const {}
+};
+
+template <class Adapter, class Observer = IgnoreSteps>
+std::optional<Failure> run_program(const Program& program, Observer&& observe = {}) {
   switch (program.universe) {
     case UniverseKind::ints:
-      return Interpreter<Adapter, UniverseKind::ints>::run(program);
+      return Interpreter<Adapter, UniverseKind::ints>::run(program, observe);
     case UniverseKind::large:
-      return Interpreter<Adapter, UniverseKind::large>::run(program);
+      return Interpreter<Adapter, UniverseKind::large>::run(program, observe);
     case UniverseKind::nan:
-      return Interpreter<Adapter, UniverseKind::nan>::run(program);
+      return Interpreter<Adapter, UniverseKind::nan>::run(program, observe);
     case UniverseKind::tagged:
-      return Interpreter<Adapter, UniverseKind::tagged>::run(program);
+      return Interpreter<Adapter, UniverseKind::tagged>::run(program, observe);
   }
   return std::nullopt;
 }

@@ -64,22 +64,14 @@
 
 namespace mapcheck {
 
-namespace adapters {
-struct Gomap;
-struct StdUnorderedMap;
-}  // namespace adapters
-
-// The C++ spelling of an adapter type, as printed tests name it; the one place that knows it.
-// For another adapter, specialise:
-//   template <> inline constexpr std::string_view mapcheck::adapter_type_name<my::Adapter> =
-//   "my::Adapter";
+// The C++ spelling of an adapter type, as printed tests name it: the adapter's `cpp_name`.
 template <class Adapter>
-inline constexpr std::string_view adapter_type_name = {};
-template <>
-inline constexpr std::string_view adapter_type_name<adapters::Gomap> = "mapcheck::adapters::Gomap";
-template <>
-inline constexpr std::string_view adapter_type_name<adapters::StdUnorderedMap> =
-    "mapcheck::adapters::StdUnorderedMap";
+inline constexpr std::string_view adapter_type_name = [] {
+  if constexpr (requires { Adapter::cpp_name; })
+    return std::string_view(Adapter::cpp_name);
+  else
+    return std::string_view();
+}();
 
 // The GoogleTest suite every reproducer belongs to.
 inline constexpr std::string_view kReproducerSuite = "MapcheckReproducer";
@@ -797,10 +789,9 @@ template <class Adapter>
 std::string print_reproducer(const Program& program, std::string_view test_name,
                              std::string_view adapter_header,
                              const std::optional<Failure>& failure = std::nullopt) {
-  static_assert(
-      !adapter_type_name<Adapter>.empty(),
-      "mapcheck::print_reproducer: specialise mapcheck::adapter_type_name<YourAdapter> with the "
-      "adapter's C++ name (printer.hpp) so that printed tests can name it");
+  static_assert(!adapter_type_name<Adapter>.empty(),
+                "mapcheck::print_reproducer: add `static constexpr std::string_view cpp_name = "
+                "\"ns::YourAdapter\";` to the adapter so that printed tests can name it");
   const std::string name = detail::identifier(test_name);
   std::size_t op_count = program.ops.size();
   if (failure && failure->op_index < op_count) op_count = failure->op_index + 1;

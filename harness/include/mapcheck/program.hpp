@@ -14,7 +14,9 @@
 // encode() writes the same form, so decode(encode(p)) == p for every program decode can produce.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -119,28 +121,57 @@ inline void encode_operands(const Op& op, std::vector<std::uint8_t>& out) {
   }
 }
 
-inline Program decode(std::span<const std::uint8_t> bytes) {
+// How a byte string is read as a program. Engines that aim at one part of the op language (the
+// fuzzers' iteration and hash modes) read the same byte form through a narrower dialect:
+//   alphabet  the ops a kind byte can name (kind byte mod alphabet size); empty means every op,
+//             in ops.def order;
+//   choose_universe_and_hash  whether bytes 0 and 1 choose the universe and hash policy; if not,
+//             they are read and ignored (ints, the map's own hash), so the byte layout is the same.
+struct Dialect {
+  std::span<const OpKind> alphabet;
+  bool choose_universe_and_hash = true;
+
+  std::size_t size() const { return alphabet.empty() ? kOpCount : alphabet.size(); }
+  OpKind kind(std::size_t index) const {
+    return alphabet.empty() ? static_cast<OpKind>(index) : alphabet[index];
+  }
+  // The kind byte that names `kind`, if this dialect has it.
+  std::optional<std::uint8_t> byte_of(OpKind kind) const {
+    for (std::size_t i = 0; i < size(); ++i)
+      if (this->kind(i) == kind) return static_cast<std::uint8_t>(i);
+    return std::nullopt;
+  }
+};
+
+inline Program decode(std::span<const std::uint8_t> bytes, const Dialect& dialect = {}) {
   detail::ByteReader in(bytes);
   Program program;
-  program.universe = static_cast<UniverseKind>(in.byte() % kUniverses.size());
-  program.hash_policy = static_cast<HashPolicy>(in.byte() % kHashPolicies.size());
+  const std::uint8_t universe = in.byte();
+  const std::uint8_t policy = in.byte();
+  if (dialect.choose_universe_and_hash) {
+    program.universe = static_cast<UniverseKind>(universe % kUniverses.size());
+    program.hash_policy = static_cast<HashPolicy>(policy % kHashPolicies.size());
+  }
   program.hash_seed = in.word();
   program.random_seed = in.word();
   while (!in.empty()) {
-    const auto kind = static_cast<OpKind>(in.byte() % kOpCount);
+    const OpKind kind = dialect.kind(in.byte() % dialect.size());
     program.ops.push_back(decode_operands(kind, in));
   }
   return program;
 }
 
-inline std::vector<std::uint8_t> encode(const Program& program) {
+// The byte form of `program` in `dialect`; ops the dialect cannot name are left out.
+inline std::vector<std::uint8_t> encode(const Program& program, const Dialect& dialect = {}) {
   std::vector<std::uint8_t> out;
   out.push_back(static_cast<std::uint8_t>(program.universe));
   out.push_back(static_cast<std::uint8_t>(program.hash_policy));
   detail::put_word(out, program.hash_seed);
   detail::put_word(out, program.random_seed);
   for (const Op& op : program.ops) {
-    out.push_back(static_cast<std::uint8_t>(op.kind));
+    const auto kind_byte = dialect.byte_of(op.kind);
+    if (!kind_byte) continue;
+    out.push_back(*kind_byte);
     encode_operands(op, out);
   }
   return out;

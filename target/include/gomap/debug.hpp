@@ -6,12 +6,13 @@
 // its previous check and adds I8. Both return the first violation in words, or nothing.
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <compare>
 #include <cstdint>
 #include <optional>
 #include <sstream>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -119,23 +120,38 @@ struct TableDump {
 };
 
 namespace internal_debug {
+// Calls f(chain, depth, tophash) for each bucket of `gen` that exists, head buckets at depth 0.
+template <class Gen, class F>
+void visit_generation(const Gen& gen, F&& f) {
+  for (std::uint64_t j = 0; j < gen.size(); ++j) {
+    if (!gen.initialized(j)) continue;
+    unsigned depth = 0;
+    for (const auto* b = gen.bucket(j); b != nullptr; b = b->overflow, ++depth)
+      f(j, depth, static_cast<const std::uint8_t(&)[8]>(b->tophash));
+  }
+}
+
 template <class Gen>
 TableDump dump_generation(const Gen& gen) {
   TableDump dump{gen.B(), {}};
-  for (std::uint64_t j = 0; j < gen.size(); ++j) {
-    ChainDump chain{j, {}};
-    if (gen.initialized(j)) {
-      for (const auto* b = gen.bucket(j); b != nullptr; b = b->overflow) {
-        std::array<std::uint8_t, 8> bytes{};
-        for (unsigned i = 0; i < 8; ++i) bytes[i] = b->tophash[i];
-        chain.tophash.push_back(bytes);
-      }
-    }
-    dump.chains.push_back(std::move(chain));
-  }
+  for (std::uint64_t j = 0; j < gen.size(); ++j) dump.chains.push_back(ChainDump{j, {}});
+  visit_generation(gen, [&](std::uint64_t j, unsigned, const std::uint8_t(&tophash)[8]) {
+    std::array<std::uint8_t, 8> bytes{};
+    for (unsigned i = 0; i < 8; ++i) bytes[i] = tophash[i];
+    dump.chains[j].tophash.push_back(bytes);
+  });
   return dump;
 }
 }  // namespace internal_debug
+
+// Calls f(chain, depth, tophash) for each bucket of the current array, or of the old array while
+// growing when `old` is set, without copying anything: for checks that run after every op.
+template <class M, class F>
+void visit_buckets(const M& m, bool old, F&& f) {
+  const auto* t = Access::table(m);
+  if (t == nullptr || !t->buckets || (old && !t->growing())) return;
+  internal_debug::visit_generation(old ? *t->oldbuckets : *t->buckets, f);
+}
 
 template <class M>
 TableDump dump_current(const M& m) {
@@ -323,54 +339,55 @@ std::optional<Violation> check_invariants(const M& m) {
 // Adds I8 to check_invariants: between two consecutive checks (call it after every operation), an
 // entry that stays in the same array keeps its chain, bucket and slot. Entries are identified by a
 // copy of the key (inline keys) or by the key box (boxed keys); NaN-like keys are not tracked.
+//
+// A check costs one walk of the map and no allocation once its buffers have grown. A snapshot lists
+// the entries array by array, each array in slot order, so the entries of an array that both
+// snapshots hold are compared by a merge on slot position: a slot holding the same key as before
+// is settled at once. Only the few entries that left or reached a slot (the op's own writes and
+// evacuations) are then matched by key, and I8 breaks when one key left one slot and reached
+// another of the same array (leaving the old array for the new one is evacuation, not a move).
 template <class M>
 class SlotTracker {
  public:
   std::optional<Violation> check(const M& m) {
     if (auto v = check_invariants(m)) return v;
-    std::vector<Entry> now = collect(m);
+    collect(m, now_, now_runs_);
     const auto* t = Access::table(m);
-    if (t != nullptr && t->epoch == epoch_) {
-      std::unordered_multimap<std::uint64_t, std::size_t> before;
-      for (std::size_t i = 0; i < previous_.size(); ++i) before.emplace(previous_[i].hash, i);
-      for (const Entry& entry : now) {
-        auto [first, last] = before.equal_range(entry.hash);
-        for (auto it = first; it != last; ++it) {
-          const Entry& old = previous_[it->second];
-          if (!same_key(*t, old, entry)) continue;
-          if (old.where.generation == entry.where.generation && !same_slot(old.where, entry.where))
-            return internal_debug::violation(
-                8, "an entry moved within its array from chain ", old.where.chain, " bucket ",
-                old.where.depth, " slot ", old.where.slot, " to chain ", entry.where.chain,
-                " bucket ", entry.where.depth, " slot ", entry.where.slot);
-        }
-      }
-    }
-    previous_ = std::move(now);
+    std::optional<Violation> moved;
+    if (t != nullptr && t->epoch == epoch_) moved = find_moved_entry(*t);
+    previous_.swap(now_);
+    previous_runs_.swap(now_runs_);
     epoch_ = t == nullptr ? 0 : t->epoch;
-    return std::nullopt;
+    return moved;
   }
 
  private:
   using Table = std::remove_cvref_t<decltype(*Access::table(std::declval<const M&>()))>;
   using K = typename M::key_type;
   static constexpr bool kBoxed = Table::Keys::indirect;
+  using Identity = std::conditional_t<kBoxed, const void*, K>;
 
   struct Where {
-    std::uint64_t generation;  // Generation::serial()
     std::uint64_t chain;
     unsigned depth;
     unsigned slot;
+    friend auto operator<=>(const Where&, const Where&) = default;
   };
   struct Entry {
-    std::uint64_t hash;  // seed-0 hash of the key, for matching
-    std::optional<std::conditional_t<kBoxed, const void*, K>> identity;
+    std::optional<Identity> identity;  // optional: K need not be default-constructible
     Where where;
   };
+  // The entries of one array (Generation::serial()) in a snapshot: [begin, end).
+  struct Run {
+    std::uint64_t generation;
+    std::size_t begin, end;
+  };
+  struct Changed {
+    std::uint64_t hash;  // seed-0 hash of the key (box address for boxed keys), for matching
+    std::uint64_t generation;
+    const Entry* entry;
+  };
 
-  static bool same_slot(const Where& a, const Where& b) {
-    return a.chain == b.chain && a.depth == b.depth && a.slot == b.slot;
-  }
   static bool same_key(const Table& t, const Entry& a, const Entry& b) {
     if constexpr (kBoxed)
       return *a.identity == *b.identity;
@@ -378,11 +395,62 @@ class SlotTracker {
       return t.equal(*a.identity, *b.identity);
   }
 
-  static std::vector<Entry> collect(const M& m) {
-    std::vector<Entry> entries;
+  std::optional<Violation> find_moved_entry(const Table& t) {
+    left_.clear();
+    reached_.clear();
+    // A boxed key is matched by its box's address, never read: the box of an entry erased since
+    // the last check may be gone.
+    std::uint64_t generation = 0;
+    auto changed = [&](std::vector<Changed>& to, const Entry& e) {
+      if constexpr (kBoxed)
+        to.push_back({reinterpret_cast<std::uintptr_t>(*e.identity), generation, &e});
+      else
+        to.push_back({::gomap::internal::hash_key(t.hasher, *e.identity, 0), generation, &e});
+    };
+    for (const Run& now : now_runs_) {
+      generation = now.generation;
+      const Run* before = nullptr;
+      for (const Run& r : previous_runs_)
+        if (r.generation == now.generation) before = &r;
+      if (before == nullptr) continue;  // a new array: nothing in it can have moved within it
+      std::size_t p = before->begin, n = now.begin;
+      while (p < before->end || n < now.end) {
+        if (n == now.end || (p < before->end && previous_[p].where < now_[n].where)) {
+          changed(left_, previous_[p++]);
+        } else if (p == before->end || now_[n].where < previous_[p].where) {
+          changed(reached_, now_[n++]);
+        } else {
+          if (!same_key(t, previous_[p], now_[n])) {
+            changed(left_, previous_[p]);
+            changed(reached_, now_[n]);
+          }
+          ++p, ++n;
+        }
+      }
+    }
+    auto by_hash = [](const Changed& a, const Changed& b) { return a.hash < b.hash; };
+    std::sort(left_.begin(), left_.end(), by_hash);
+    for (const Changed& arrived : reached_) {
+      auto [first, last] = std::equal_range(left_.begin(), left_.end(), arrived, by_hash);
+      for (auto it = first; it != last; ++it) {
+        const Where& from = it->entry->where;
+        const Where& to = arrived.entry->where;
+        if (it->generation == arrived.generation && same_key(t, *it->entry, *arrived.entry))
+          return internal_debug::violation(
+              8, "an entry moved within its array from chain ", from.chain, " bucket ", from.depth,
+              " slot ", from.slot, " to chain ", to.chain, " bucket ", to.depth, " slot ", to.slot);
+      }
+    }
+    return std::nullopt;
+  }
+
+  static void collect(const M& m, std::vector<Entry>& entries, std::vector<Run>& runs) {
+    entries.clear();
+    runs.clear();
     const auto* t = Access::table(m);
-    if (t == nullptr || !t->buckets) return entries;
+    if (t == nullptr || !t->buckets) return;
     auto walk = [&](const auto& gen) {
+      const std::size_t begin = entries.size();
       for (std::uint64_t j = 0; j < gen.size(); ++j) {
         if (!gen.initialized(j)) continue;
         unsigned depth = 0;
@@ -391,24 +459,23 @@ class SlotTracker {
             if (!internal::is_occupied(b->tophash[i])) continue;
             const K& key = b->key(i);
             if (!t->self_equal(key)) continue;
-            Entry entry{::gomap::internal::hash_key(t->hasher, key, 0),
-                        std::nullopt,
-                        {gen.serial(), j, depth, i}};
+            Entry& entry = entries.emplace_back(Entry{std::nullopt, {j, depth, i}});
             if constexpr (kBoxed)
               entry.identity = static_cast<const void*>(&key);
             else
               entry.identity.emplace(key);
-            entries.push_back(std::move(entry));
           }
         }
       }
+      runs.push_back({gen.serial(), begin, entries.size()});
     };
     walk(*t->buckets);
     if (t->growing()) walk(*t->oldbuckets);
-    return entries;
   }
 
-  std::vector<Entry> previous_;
+  std::vector<Entry> previous_, now_;
+  std::vector<Run> previous_runs_, now_runs_;
+  std::vector<Changed> left_, reached_;
   std::uint64_t epoch_ = ~std::uint64_t{0};
 };
 

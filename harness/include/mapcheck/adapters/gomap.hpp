@@ -1,13 +1,15 @@
 // gomap::Map, the reference map. Profile: Go-style iteration-safe. Every op; any mutation during an
 // iteration (Go's rules G1-G11) with randomised order; overwrites store the caller's key bits
 // (NeedKeyUpdate); absurd reserve sizes are ignored; iterators follow their entries across swap.
-// Structure: invariants I1-I8 and the growth/flag state machine after every op.
+// Structure: invariants I1-I8 and the growth/flag state machine after every op; state features for
+// the fuzzers (gomap_state_features.hpp).
 #pragma once
 
 #include <cstdint>
 #include <string_view>
 
 #include "gomap/map.hpp"
+#include "mapcheck/adapters/gomap_state_features.hpp"
 #include "mapcheck/models/gomap_structure.hpp"
 #include "mapcheck/op.hpp"
 
@@ -15,6 +17,7 @@ namespace mapcheck::adapters {
 
 struct Gomap {
   static constexpr std::string_view name = "gomap";
+  static constexpr std::string_view cpp_name = "mapcheck::adapters::Gomap";
   template <class K, class V, class H, class E, class A>
   using map = gomap::Map<K, V, H, E, A>;
   static constexpr Capabilities capabilities = {Capability::subscript,
@@ -31,6 +34,10 @@ struct Gomap {
   static void seed(std::uint64_t s) { gomap::seed_thread_random(s); }
   template <class M>
   using structure = models::GomapStructureModel<M>;
+  template <class M, class Emit>
+  static void state_features(const M& m, Emit&& emit) {
+    gomap_state_features(m, emit);
+  }
 };
 
 }  // namespace mapcheck::adapters

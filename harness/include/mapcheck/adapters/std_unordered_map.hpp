@@ -12,6 +12,7 @@ namespace mapcheck::adapters {
 
 struct StdUnorderedMap {
   static constexpr std::string_view name = "std_unordered_map";
+  static constexpr std::string_view cpp_name = "mapcheck::adapters::StdUnorderedMap";
   template <class K, class V, class H, class E, class A>
   using map = std::unordered_map<K, V, H, E, A>;
   static constexpr Capabilities capabilities = {Capability::subscript,

@@ -20,6 +20,12 @@
 #include "mapcheck/properties/op_command.hpp"
 #include "mapcheck/properties/op_generator.hpp"
 
+namespace mapcheck {
+// RapidCheck shows a failing case's generated values through showValue, found by ADL.
+inline void showValue(const Program& program, std::ostream& out) { out << describe(program); }
+inline void showValue(const Op& op, std::ostream& out) { out << describe(op); }
+}  // namespace mapcheck
+
 namespace mapcheck::properties {
 
 struct FailureRecord {
@@ -33,16 +39,6 @@ inline std::optional<FailureRecord>& last_failure() {
   return record;
 }
 
-inline std::string show_program(const Program& program) {
-  std::ostringstream out;
-  out << "universe=" << kUniverses[static_cast<int>(program.universe)].name
-      << " hash=" << kHashPolicies[static_cast<int>(program.hash_policy)].name
-      << " hash_seed=" << program.hash_seed << " random_seed=" << program.random_seed << '\n';
-  for (std::size_t i = 0; i < program.ops.size(); ++i)
-    out << "  #" << i << ' ' << describe(program.ops[i]) << '\n';
-  return out.str();
-}
-
 // Runs `program`; on a failure records it and fails the property with the verdict, the program and
 // its reproducer (RapidCheck then shrinks; the message of the last, minimal case is the one shown,
 // followed by RapidCheck's own RC_PARAMS="reproduce=..." line).
@@ -51,7 +47,7 @@ void expect_program_holds(const Program& program) {
   if (auto failure = run_program<Adapter>(program)) {
     last_failure() = FailureRecord{program, *failure};
     const std::string header = "mapcheck/adapters/" + std::string(Adapter::name) + ".hpp";
-    RC_FAIL(failure->to_string() + "\n" + show_program(program) + "\n" +
+    RC_FAIL(failure->to_string() + "\n" + describe(program) + "\n" +
             print_reproducer<Adapter>(program, "Shrunk", header, failure));
   }
 }

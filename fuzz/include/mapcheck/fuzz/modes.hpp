@@ -1,0 +1,62 @@
+// The fuzzing modes, declared once. A mode is a dialect of the program byte form (program.hpp):
+// which ops a kind byte can name, and whether the input chooses the key universe and hash policy.
+// Each mode has one source file, fuzz/targets/<mode>.cpp, compiled once per map; the replay tool,
+// the seed writer and ci/fuzz find modes by name in this table.
+//
+//   differential  every op, ints, the map's own hash: the whole op language against the models.
+//   iteration     programs dense in stepwise iteration (open/step/close, erase at iterator)
+//                 interleaved with the writes that start and advance growth.
+//   hash          the input chooses the universe and the hash policy, and the ops are the ones that
+//                 build collisions: bulk inserts and erases (long overflow chains, tombstones and
+//                 so same-size grows), lookups (tophash false positives) and iteration over them.
+//
+// Within an alphabet, an op listed twice is twice as likely to be decoded from a random byte.
+// Alphabets are append-only, like ops.def: corpus files name ops by their position here.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string_view>
+
+#include "mapcheck/program.hpp"
+
+namespace mapcheck::fuzz {
+
+inline constexpr std::array kIterationAlphabet = {
+    OpKind::iter_open,        OpKind::iter_step,      OpKind::iter_step,
+    OpKind::iter_step,        OpKind::iter_step,      OpKind::iter_close,
+    OpKind::erase_iterator,   OpKind::erase_iterator, OpKind::insert,
+    OpKind::insert_or_assign, OpKind::insert_n,       OpKind::erase_key,
+    OpKind::erase_n,          OpKind::clear,          OpKind::reserve,
+    OpKind::iterate,          OpKind::find,           OpKind::swap,
+};
+
+inline constexpr std::array kHashAlphabet = {
+    OpKind::insert,    OpKind::insert_or_assign, OpKind::insert_n,  OpKind::insert_n,
+    OpKind::erase_key, OpKind::erase_n,          OpKind::erase_n,   OpKind::find,
+    OpKind::find,      OpKind::contains,         OpKind::iter_open, OpKind::iter_step,
+    OpKind::iter_step, OpKind::iterate,          OpKind::clear,     OpKind::reserve,
+    OpKind::size,
+};
+
+struct FuzzMode {
+  std::string_view name;
+  Dialect dialect;
+  std::string_view help;
+};
+
+inline constexpr std::array kFuzzModes = {
+    FuzzMode{"differential", Dialect{{}, false}, "every op; ints and the map's own hash"},
+    FuzzMode{"iteration", Dialect{kIterationAlphabet, false},
+             "stepwise iterations interleaved with growth"},
+    FuzzMode{"hash", Dialect{kHashAlphabet, true},
+             "the input picks universe and hash policy; collision-building ops"},
+};
+
+constexpr std::optional<FuzzMode> find_mode(std::string_view name) {
+  for (const FuzzMode& mode : kFuzzModes)
+    if (mode.name == name) return mode;
+  return std::nullopt;
+}
+
+}  // namespace mapcheck::fuzz
