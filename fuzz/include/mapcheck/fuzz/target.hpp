@@ -17,7 +17,8 @@
 //
 // Switches, for measuring what the guidance is worth (both on unless set to 0):
 //   MAPCHECK_FUZZ_STATE_FEATURES   count the map's state features as coverage
-//   MAPCHECK_FUZZ_OP_MUTATOR       mutate at op granularity as well as byte granularity
+//   MAPCHECK_FUZZ_OP_MUTATOR       mutate and cross over at op granularity as well as byte
+//                                  granularity (off: libFuzzer's byte mutations, byte splices)
 #pragma once
 
 #include <bitset>
@@ -113,12 +114,24 @@ class FuzzTarget {
 
   std::size_t cross_over(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b,
                          std::span<std::uint8_t> out, unsigned seed) {
+    if (!op_mutator_) return splice_bytes(a, b, out, seed);
     OpMutator mutator(mode_.dialect, seed);
     Program child = mutator.cross(decode(a, mode_.dialect), decode(b, mode_.dialect));
     return mutator.write(child, out);
   }
 
  private:
+  // Byte-level crossover (with the op mutator switched off): a prefix of a, then a suffix of b.
+  static std::size_t splice_bytes(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b,
+                                  std::span<std::uint8_t> out, unsigned seed) {
+    const std::size_t cut_a = a.empty() ? 0 : seed % (a.size() + 1);
+    const std::size_t cut_b = b.empty() ? 0 : (seed / 7) % (b.size() + 1);
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < cut_a && n < out.size(); ++i) out[n++] = a[i];
+    for (std::size_t i = cut_b; i < b.size() && n < out.size(); ++i) out[n++] = b[i];
+    return n;
+  }
+
   [[noreturn]] void report_and_abort(const Program& program) {
     const Program minimal = minimize<Adapter>(program);
     const auto failure = run_program<Adapter>(minimal);

@@ -279,15 +279,19 @@ class Table {
     if (count == 0) return;                   // step 1
     check_not_writing(kConcurrentMapWrites);  // step 2
     WriteGuard guard(flags);
+    // The planted bug lets live iterations go on over the arrays they hold. Only when no grow is
+    // in progress: an iteration of a growing table reads unevacuated chains through the table's
+    // old array, which clear drops, so it would read freed memory and crash instead of producing
+    // the wrong entries that the checkers must see.
+    const bool keep_epoch = planted(PlantedBug::clear_keeps_epoch) && !growing();
     set_flag_bits(flags, +Flag::sameSizeGrow, 0);  // step 4
     oldbuckets.reset();
     nevacuate = 0;
     noverflow = 0;
     count = 0;
     hash0 = thread_random();
-    if constexpr (planted(PlantedBug::clear_keeps_epoch)) {
-      install_current(
-          make_generation(B, /*lazy=*/false));  // live iterations go on over the old arrays
+    if (keep_epoch) {
+      install_current(make_generation(B, /*lazy=*/false));
     } else {
       ++epoch;           // replaces step 3: every live iteration ends, whatever array it reads
       buckets->reset();  // steps 5-6: same array, zeroed, spare pool restored, B kept
