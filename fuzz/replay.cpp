@@ -10,6 +10,11 @@
 // .../fuzz_<mode>_<map>/... (ci/fuzz's output), which names the map too; otherwise `program`.
 // The program is printed before it runs, so a crashing map still leaves its program on the screen.
 // Exit status: 0 every input holds, 1 some input fails, 2 usage error.
+// clang-format off
+// First: fixes gomap's process hash key as the fuzz targets do, so their inputs replay alike.
+#include "mapcheck/fuzz/fixed_hash_key.hpp"
+// clang-format on
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>

@@ -6,14 +6,13 @@
 // be 5) and carry no seed; they are unacceptable as they are (Go issue #66841). Hence:
 //
 //  * gomap::Hash<K> is keyed twice: by a per-process random key (Go's aeskeysched; a fixed key
-//  would
-//    make hashes equal across processes, Go issue #66885) and by the per-map seed hash0.
+//    would make hashes equal across processes, Go issue #66885) and by the per-map seed hash0.
+//    Checkers that must replay a layout in another process (a fuzzer's crash file, a reproducer)
+//    fix the process key with the environment variable GOMAP_HASH_KEY (any 64-bit integer).
 //  * A user hasher callable as h(key, seed) is trusted verbatim, so adversarial test hashers
-//  control
-//    every bit; one callable as h(key) (std-like) is mixed with the seed first.
+//    control every bit; one callable as h(key) (std-like) is mixed with the seed first.
 //  * Floating point: +0 and -0 hash alike; every NaN hashes to a fresh random word, so NaN keys
-//  spread
-//    over buckets instead of forming one chain (test/maplinear.go).
+//    spread over buckets instead of forming one chain (test/maplinear.go).
 #pragma once
 
 #include <array>
@@ -21,6 +20,7 @@
 #include <complex>
 #include <concepts>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <string>
@@ -49,6 +49,7 @@ struct ProcessHashKey {
 
 inline ProcessHashKey make_process_hash_key() {
   std::uint64_t state = entropy_seed();
+  if (const char* fixed = std::getenv("GOMAP_HASH_KEY")) state = std::strtoull(fixed, nullptr, 0);
   return ProcessHashKey{splitmix64(state), splitmix64(state) | 1};
 }
 

@@ -21,6 +21,11 @@
 //                                  granularity (off: libFuzzer's byte mutations, byte splices)
 #pragma once
 
+// clang-format off
+// First: fixes gomap's process hash key before any gomap header can draw it.
+#include "mapcheck/fuzz/fixed_hash_key.hpp"
+// clang-format on
+
 #include <bitset>
 #include <cstddef>
 #include <cstdint>

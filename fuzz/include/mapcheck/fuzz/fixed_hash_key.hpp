@@ -1,0 +1,21 @@
+// Fixes gomap's per-process hash key (GOMAP_HASH_KEY, target/include/gomap/hash.hpp) in fuzz
+// targets and replay tools, unless the environment already names one. With a random key, a bucket
+// layout, and so a failure that depends on it, does not come back in the next process: libFuzzer's
+// crash minimisation, a replay and ClusterFuzzLite's reproduction would all miss it.
+//
+// Include this before any gomap header: an inline variable defined earlier in the translation
+// unit is initialised earlier ([basic.start.dynamic]), so the key is set before gomap draws it.
+#pragma once
+
+#include <cstdlib>
+
+namespace mapcheck::fuzz {
+
+inline constexpr const char* kFuzzHashKey = "0x6d6170636865636b";  // "mapcheck"
+
+inline const bool kHashKeyFixed = [] {
+  ::setenv("GOMAP_HASH_KEY", kFuzzHashKey, /*overwrite=*/0);
+  return true;
+}();
+
+}  // namespace mapcheck::fuzz
