@@ -47,14 +47,9 @@ class OpMutator {
       case 5:
         ops[below(ops.size())].key = random_key(program);
         break;
-      case 6: {
-        Op& op = ops[below(ops.size())];
-        op.value = static_cast<std::uint8_t>(below(256));
-        op.count = static_cast<std::uint32_t>(op.kind == OpKind::reserve ? below(256)
-                                                                         : 1 + below(kMaxRun));
-        op.iter = static_cast<std::uint8_t>(below(kIteratorSlots));
+      case 6:
+        randomize_operands(ops[below(ops.size())]);
         break;
-      }
       case 7:
         mutate_header(program);
         break;
@@ -96,12 +91,17 @@ class OpMutator {
   Op random_op(const Program& program) {
     Op op = with_kind(Op{}, dialect_.kind(below(dialect_.size())));
     op.key = random_key(program);
+    randomize_operands(op);
+    op.self = below(4) == 0;
+    return op;
+  }
+
+  // New value, count (in the range of op's kind) and iteration slot; the key is left alone.
+  void randomize_operands(Op& op) {
     op.value = static_cast<std::uint8_t>(below(256));
     op.count =
         static_cast<std::uint32_t>(op.kind == OpKind::reserve ? below(256) : 1 + below(kMaxRun));
     op.iter = static_cast<std::uint8_t>(below(kIteratorSlots));
-    op.self = below(4) == 0;
-    return op;
   }
 
   // `op` as another kind, keeping the operands both kinds read; counts stay in the new kind's

@@ -100,9 +100,8 @@ class FuzzTarget {
   int run_one(std::span<const std::uint8_t> bytes) {
     Program program = decode(bytes, mode_.dialect);
     if (program.ops.size() > kMaxOps) program.ops.resize(kMaxOps);
-    auto failure = run_program<Adapter>(program, [&](const auto& map, const Op& op) {
+    auto failure = run_program<Adapter>(program, [&](const auto& map, const Op&) {
       adapter_traits<Adapter>::state_features(map, [&](std::uint32_t f) { coverage_.hit(f); });
-      (void)op;
     });
     if (failure) report_and_abort(program);
     return 0;
