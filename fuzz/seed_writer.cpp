@@ -74,6 +74,16 @@ std::vector<Seed> seeds() {
   add("absurd-reserve",
       {op(OpKind::reserve, 0, 0, 255), op(OpKind::reserve, 0, 0, 254),
        op(OpKind::insert_n, 0, 0, 9), op(OpKind::reserve, 0, 0, 12), op(OpKind::iterate)});
+  {
+    // Two hash values, one chain each at B = 1: the even keys leave an overflow bucket on one chain
+    // and the odd keys a second on the other, so the tenth key starts a same-size grow of two
+    // buckets, which that same write also finishes.
+    std::vector<Op> ops;
+    for (int k = 0; k < 18; k += 2) ops.push_back(op(OpKind::insert, k));
+    for (int k = 0; k < 18; k += 2) ops.push_back(op(OpKind::erase_key, k));
+    for (int k = 1; k < 20; k += 2) ops.push_back(op(OpKind::insert, k));
+    add("same-size-grow-in-one-write", ops, UniverseKind::ints, HashPolicy::two_valued);
+  }
   const HashPolicy policies[] = {HashPolicy::constant, HashPolicy::two_valued,
                                  HashPolicy::low_equal, HashPolicy::top_equal,
                                  HashPolicy::adversarial};

@@ -81,6 +81,14 @@ Growth growth(const M& m) {
   if (!growing(m)) return Growth::stable;
   return Access::table(m)->same_size_grow() ? Growth::same_size : Growth::doubling;
 }
+// Identity of the current bucket array (0 before the first insert). A grow installs a new array
+// while the old one is still alive, so the serial changes even when the grow also finishes within
+// the same write (a same-size grow of two buckets does).
+template <class M>
+std::uint64_t array_serial(const M& m) {
+  const auto* t = Access::table(m);
+  return t == nullptr || !t->buckets ? 0 : t->buckets->serial();
+}
 template <class M>
 std::uint64_t hash0(const M& m) {
   const auto* t = Access::table(m);

@@ -50,6 +50,7 @@ class GomapStructureModel {
     std::uint8_t flags = 0;
     std::size_t count = 0;
     std::size_t noverflow = 0;
+    std::uint64_t array = 0;  // gomap::debug::array_serial
   };
 
   // Spec §1.6, restated here rather than taken from gomap, so that a wrong gomap constant shows.
@@ -63,7 +64,7 @@ class GomapStructureModel {
   static State snapshot(const M& m) {
     namespace debug = gomap::debug;
     return {debug::B(m),     debug::growth(m), debug::nevacuate(m), debug::old_bucket_count(m),
-            debug::flags(m), debug::count(m),  debug::noverflow(m)};
+            debug::flags(m), debug::count(m),  debug::noverflow(m), debug::array_serial(m)};
   }
 
   template <class Key>
@@ -72,15 +73,19 @@ class GomapStructureModel {
     using gomap::debug::Growth;
     const bool was_growing = prev_.growth != Growth::stable;
     const bool grows = now.growth != Growth::stable;
-    const bool started = (!was_growing && grows) || now.B != prev_.B;
+    // A new array is a grow, even one that also finished in this op (two buckets of a same-size
+    // grow are both evacuated by the write that starts it). The first insert allocates the first
+    // array, and clear is judged by its own rule below.
+    const bool new_array = prev_.array != 0 && now.array != prev_.array && kind != StepKind::clear;
+    const bool started = (!was_growing && grows) || now.B != prev_.B || new_array;
     if (started && kind != StepKind::add_key && kind != StepKind::reserve &&
         kind != StepKind::replaced)
       return fail("a grow started (B ", prev_.B, " -> ", now.B, ") during an op that added no key");
     if (kind == StepKind::add_key && !was_growing && !started &&
         (over_load_factor(prev_.count + 1, prev_.B) ||
          too_many_overflow_buckets(prev_.noverflow, prev_.B)))
-      return fail("adding key ", prev_.count + 1, " to 2^", prev_.B, " buckets (", prev_.noverflow,
-                  " overflow) must start a grow, and did not");
+      return fail("adding a key (count ", prev_.count, " -> ", prev_.count + 1, ") to 2^", prev_.B,
+                  " buckets (", prev_.noverflow, " overflow) must start a grow, and did not");
     if (kind == StepKind::clear && (grows || now.B != prev_.B || now.count != 0))
       return fail("clear left the map growing, resized or non-empty");
     if (started && kind == StepKind::add_key) {
