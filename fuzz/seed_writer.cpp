@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "mapcheck/fuzz/modes.hpp"
+#include "mapcheck/modes.hpp"
 
 namespace {
 
@@ -108,7 +108,7 @@ void write_bytes(const std::filesystem::path& path, const std::vector<std::uint8
 }
 
 // One dictionary entry per op the dialect names, with typical operands: a whole op as one token.
-void write_dict(const std::filesystem::path& path, const mapcheck::fuzz::FuzzMode& mode) {
+void write_dict(const std::filesystem::path& path, const mapcheck::Mode& mode) {
   std::ofstream out(path);
   out << "# fuzz/" << mode.name << ".dict: whole ops of the " << mode.name
       << " dialect (written by fuzz_seed_writer)\n";
@@ -136,7 +136,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::filesystem::path root(argv[1]);
-  for (const auto& mode : mapcheck::fuzz::kFuzzModes) {
+  for (const auto& mode : mapcheck::kModes) {
     const auto dir = root / "corpus" / std::string(mode.name);
     std::filesystem::create_directories(dir);
     for (const Seed& seed : seeds()) {

@@ -162,7 +162,9 @@ class Interpreter {
       case OpKind::erase_key:
         return erase_key(op.key);
       case OpKind::erase_iterator:
-        return erase_iterator(op.iter);
+        // Each op a map may lack is compiled only for maps that declare it (std_like.hpp detects).
+        if constexpr (kCaps.has(Capability::erase_iterator)) return erase_iterator(op.iter);
+        return std::nullopt;
       case OpKind::find:
         return find(op.key);
       case OpKind::contains:
@@ -177,56 +179,35 @@ class Interpreter {
         return after_mutation(0, effects, StepKind::clear, nullptr);
       }
       case OpKind::reserve:
-        return reserve(op.count);
+        if constexpr (kCaps.has(Capability::reserve)) return reserve(op.count);
+        return std::nullopt;
       case OpKind::copy_construct:
-        end_iterations_of(1, -1);
-        maps_[1].reset();
-        maps_[1].emplace(m);
-        return after_replacement(1, models_[0], "copy construction");
-      case OpKind::copy_assign:
-        if (op.self) {
-          end_iterations_of(0, -1);
-          m = *maps_[0];  // self-assignment through a reference the compiler cannot see through
-          return after_replacement(0, models_[0], "self copy-assignment");
-        }
-        end_iterations_of(1, -1);
-        *maps_[1] = m;
-        return after_replacement(1, models_[0], "copy assignment");
-      case OpKind::move_construct:
-      case OpKind::move_assign: {
-        end_iterations_of(0, -1);
-        end_iterations_of(1, -1);
-        if (op.kind == OpKind::move_construct) {
+        if constexpr (kCaps.has(Capability::copy)) {
+          end_iterations_of(1, -1);
           maps_[1].reset();
-          maps_[1].emplace(std::move(m));
-        } else {
-          *maps_[1] = std::move(m);
+          maps_[1].emplace(m);
+          return after_replacement(1, models_[0], "copy construction");
         }
-        m.clear();  // a moved-from map is valid but unspecified: clear() makes it known (empty)
-        m = Map(0, hash_,
-                std::equal_to<Key>());  // and the program's hash policy applies to it again
-        const models::SequentialModel moved = models_[0];
-        models::Effects effects;
-        models_[0].clear(effects);
-        if (auto f = after_replacement(0, models_[0], "moved-from map after clear()")) return f;
-        return after_replacement(1, moved, "move");
-      }
-      case OpKind::swap: {
-        using std::swap;
-        swap(*maps_[0], *maps_[1]);
-        swap(models_[0], models_[1]);
-        swap(structure_[0], structure_[1]);
-        for (OpenIteration& open : iterations_) {
-          if (!open.it) continue;
-          if (kCaps.has(Capability::iterators_follow_swap)) {
-            open.map = 1 - open.map;
-          } else {
-            close(open);
+        return std::nullopt;
+      case OpKind::copy_assign:
+        if constexpr (kCaps.has(Capability::copy)) {
+          if (op.self) {
+            end_iterations_of(0, -1);
+            m = *maps_[0];  // self-assignment through a reference the compiler cannot see through
+            return after_replacement(0, models_[0], "self copy-assignment");
           }
+          end_iterations_of(1, -1);
+          *maps_[1] = m;
+          return after_replacement(1, models_[0], "copy assignment");
         }
-        if (auto f = check_contents(0, "swap")) return f;
-        return check_contents(1, "swap");
-      }
+        return std::nullopt;
+      case OpKind::move_construct:
+      case OpKind::move_assign:
+        if constexpr (kCaps.has(Capability::move)) return move(op);
+        return std::nullopt;
+      case OpKind::swap:
+        if constexpr (kCaps.has(Capability::swap)) return swap_maps();
+        return std::nullopt;
       case OpKind::iterate:
         return iterate();
       case OpKind::iter_open:
@@ -250,6 +231,42 @@ class Interpreter {
         return std::nullopt;
     }
     return std::nullopt;
+  }
+
+  std::optional<Failure> move(const Op& op) {
+    Map& m = *maps_[0];
+    end_iterations_of(0, -1);
+    end_iterations_of(1, -1);
+    if (op.kind == OpKind::move_construct) {
+      maps_[1].reset();
+      maps_[1].emplace(std::move(m));
+    } else {
+      *maps_[1] = std::move(m);
+    }
+    m.clear();  // a moved-from map is valid but unspecified: clear() makes it known (empty)
+    m = Map(0, hash_, std::equal_to<Key>());  // and the program's hash policy applies to it again
+    const models::SequentialModel moved = models_[0];
+    models::Effects effects;
+    models_[0].clear(effects);
+    if (auto f = after_replacement(0, models_[0], "moved-from map after clear()")) return f;
+    return after_replacement(1, moved, "move");
+  }
+
+  std::optional<Failure> swap_maps() {
+    using std::swap;
+    swap(*maps_[0], *maps_[1]);
+    swap(models_[0], models_[1]);
+    swap(structure_[0], structure_[1]);
+    for (OpenIteration& open : iterations_) {
+      if (!open.it) continue;
+      if (kCaps.has(Capability::iterators_follow_swap)) {
+        open.map = 1 - open.map;
+      } else {
+        close(open);
+      }
+    }
+    if (auto f = check_contents(0, "swap")) return f;
+    return check_contents(1, "swap");
   }
 
   // ---- writes ----

@@ -11,10 +11,14 @@
 //   simplify   shrink operands: counts toward 1, keys, values and iteration slots toward 0.
 // Each accepted change makes (op count, operand sum) strictly smaller, so the loop ends. The
 // result is 1-minimal: deleting any single op makes the failure go away.
+//
+// What "fails" means is a probe: the interpreter's verdict (minimize<Adapter>), or, for a map that
+// crashes or hangs, a run in a child process (the mapcheck command's isolation).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <type_traits>
 #include <vector>
@@ -23,6 +27,9 @@
 #include "mapcheck/program.hpp"
 
 namespace mapcheck {
+
+// The index of the op at which `program` fails, or nothing if it holds.
+using FailingOp = std::function<std::optional<std::size_t>(const Program&)>;
 
 namespace detail {
 
@@ -33,10 +40,10 @@ inline std::uint64_t operand_weight(const Program& p) {
   return sum;
 }
 
-template <class Adapter>
 class Minimizer {
  public:
-  explicit Minimizer(Program program) : program_(std::move(program)) {}
+  Minimizer(Program program, FailingOp probe)
+      : program_(std::move(program)), probe_(std::move(probe)) {}
 
   Program run() {
     truncate(program_);
@@ -50,10 +57,10 @@ class Minimizer {
 
  private:
   // Keeps only the ops up to the failing one; false if `p` does not fail.
-  static bool truncate(Program& p) {
-    auto failure = run_program<Adapter>(p);
-    if (!failure) return false;
-    p.ops.resize(failure->op_index + 1);
+  bool truncate(Program& p) const {
+    const auto failing_op = probe_(p);
+    if (!failing_op) return false;
+    if (*failing_op + 1 < p.ops.size()) p.ops.resize(*failing_op + 1);
     return true;
   }
 
@@ -91,7 +98,7 @@ class Minimizer {
       Program candidate = program_;
       candidate.ops[i] = Op{.kind = OpKind::iterate};
       if (!fails(candidate)) continue;
-      Minimizer inner(std::move(candidate));
+      Minimizer inner(std::move(candidate), probe_);
       inner.delete_ops();
       if (inner.program_.ops.size() < program_.ops.size()) {
         program_ = std::move(inner.program_);
@@ -136,14 +143,23 @@ class Minimizer {
   }
 
   Program program_;
+  FailingOp probe_;
 };
 
 }  // namespace detail
 
-// Returns a 1-minimal failing program derived from `program`, which must fail.
+// Returns a 1-minimal program derived from `program` that `probe` still finds failing.
+inline Program minimize(Program program, FailingOp probe) {
+  return detail::Minimizer(std::move(program), std::move(probe)).run();
+}
+
+// Returns a 1-minimal failing program derived from `program`, which must fail on Adapter's map.
 template <class Adapter>
 Program minimize(Program program) {
-  return detail::Minimizer<Adapter>(std::move(program)).run();
+  return minimize(std::move(program), [](const Program& p) -> std::optional<std::size_t> {
+    if (auto failure = run_program<Adapter>(p)) return failure->op_index;
+    return std::nullopt;
+  });
 }
 
 }  // namespace mapcheck

@@ -41,6 +41,10 @@ class Capabilities {
     copy.bits_ |= bit(c);
     return copy;
   }
+  friend constexpr Capabilities operator|(Capabilities a, Capabilities b) {
+    a.bits_ |= b.bits_;
+    return a;
+  }
   constexpr Capabilities without(Capability c) const {
     Capabilities copy = *this;
     copy.bits_ &= ~bit(c) | 1;

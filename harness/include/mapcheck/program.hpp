@@ -161,6 +161,15 @@ inline Program decode(std::span<const std::uint8_t> bytes, const Dialect& dialec
   return program;
 }
 
+// Reads `program` as one the map can be asked: a map that does not declare irreflexive_keys (every
+// std-like map: an equivalence relation is their requirement, not a promise) gets ints instead of
+// the NaN universe. The engines that run arbitrary maps (the mapcheck command) apply this before
+// running, printing or saving a program, so what they report is what ran.
+inline void fit_to(Program& program, Capabilities capabilities) {
+  if (program.universe == UniverseKind::nan && !capabilities.has(Capability::irreflexive_keys))
+    program.universe = UniverseKind::ints;
+}
+
 // The byte form of `program` in `dialect`; ops the dialect cannot name are left out.
 inline std::vector<std::uint8_t> encode(const Program& program, const Dialect& dialect = {}) {
   std::vector<std::uint8_t> out;

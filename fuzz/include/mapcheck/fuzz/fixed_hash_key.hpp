@@ -9,12 +9,12 @@
 
 #include <cstdlib>
 
+#include "mapcheck/replay_hash_key.hpp"
+
 namespace mapcheck::fuzz {
 
-inline constexpr const char* kFuzzHashKey = "0x6d6170636865636b";  // "mapcheck"
-
 inline const bool kHashKeyFixed = [] {
-  ::setenv("GOMAP_HASH_KEY", kFuzzHashKey, /*overwrite=*/0);
+  ::setenv("GOMAP_HASH_KEY", mapcheck::kReplayHashKey, /*overwrite=*/0);
   return true;
 }();
 

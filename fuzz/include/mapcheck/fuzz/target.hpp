@@ -36,10 +36,10 @@
 #include <string>
 
 #include "mapcheck/adapter.hpp"
-#include "mapcheck/fuzz/modes.hpp"
 #include "mapcheck/fuzz/op_mutator.hpp"
 #include "mapcheck/interpreter.hpp"
 #include "mapcheck/minimize.hpp"
+#include "mapcheck/modes.hpp"
 #include "mapcheck/printer.hpp"
 #include "mapcheck_fuzzed_adapter.hpp"
 
@@ -92,7 +92,7 @@ inline StateCoverage* StateCoverage::instance = nullptr;
 template <class Adapter>
 class FuzzTarget {
  public:
-  FuzzTarget(const FuzzMode& mode, std::span<std::uint8_t> counters)
+  FuzzTarget(const Mode& mode, std::span<std::uint8_t> counters)
       : mode_(mode), coverage_(counters), op_mutator_(switched_on("MAPCHECK_FUZZ_OP_MUTATOR")) {
     StateCoverage::instance = &coverage_;
   }
@@ -154,7 +154,7 @@ class FuzzTarget {
     std::abort();
   }
 
-  FuzzMode mode_;
+  Mode mode_;
   StateCoverage coverage_;
   bool op_mutator_;
 };
@@ -163,7 +163,7 @@ class FuzzTarget {
 
 namespace mapcheck::fuzz {
 // The mode named by MAPCHECK_FUZZ_MODE (for builds that serve every mode from one binary).
-inline FuzzMode mode_from_environment() {
+inline Mode mode_from_environment() {
   const char* name = std::getenv("MAPCHECK_FUZZ_MODE");
   if (name == nullptr) name = "differential";
   if (auto mode = find_mode(name)) return *mode;
@@ -174,9 +174,9 @@ inline FuzzMode mode_from_environment() {
 
 // The libFuzzer entry points of one mode, for FuzzedAdapter. The counters live in the section that
 // libFuzzer scans for extra coverage counters (elsewhere they are a plain array).
-#define MAPCHECK_FUZZ_TARGET(mode_name)                                                 \
-  static_assert(mapcheck::fuzz::find_mode(mode_name).has_value(), "no such fuzz mode"); \
-  MAPCHECK_FUZZ_ENTRY_POINTS(*mapcheck::fuzz::find_mode(mode_name))
+#define MAPCHECK_FUZZ_TARGET(mode_name)                                           \
+  static_assert(mapcheck::find_mode(mode_name).has_value(), "no such fuzz mode"); \
+  MAPCHECK_FUZZ_ENTRY_POINTS(*mapcheck::find_mode(mode_name))
 
 // The same, with the mode chosen at run time by MAPCHECK_FUZZ_MODE (default differential): one
 // binary per planted bug serves all modes when the bug zoo measures the fuzzers.

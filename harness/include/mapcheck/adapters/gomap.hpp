@@ -30,7 +30,8 @@ struct Gomap {
                                                 Capability::go_iteration,
                                                 Capability::assign_updates_key,
                                                 Capability::random_order,
-                                                Capability::iterators_follow_swap};
+                                                Capability::iterators_follow_swap,
+                                                Capability::irreflexive_keys};
   static void seed(std::uint64_t s) { gomap::seed_thread_random(s); }
   template <class M>
   using structure = models::GomapStructureModel<M>;

@@ -1,7 +1,8 @@
-// The fuzzing modes, declared once. A mode is a dialect of the program byte form (program.hpp):
+// The program modes, declared once. A mode is a dialect of the program byte form (program.hpp):
 // which ops a kind byte can name, and whether the input chooses the key universe and hash policy.
-// Each mode has one source file, fuzz/targets/<mode>.cpp, compiled once per map; the replay tool,
-// the seed writer and ci/fuzz find modes by name in this table.
+// The modes are the fuzz targets (one source each, fuzz/targets/<mode>.cpp, compiled once per map)
+// and the suites of the `mapcheck` command, which runs random byte strings of each mode; the
+// replay tools, the seed writer and ci/fuzz find modes by name in this table.
 //
 //   differential  every op, ints, the map's own hash: the whole op language against the models.
 //   iteration     programs dense in stepwise iteration (open/step/close, erase at iterator)
@@ -20,7 +21,7 @@
 
 #include "mapcheck/program.hpp"
 
-namespace mapcheck::fuzz {
+namespace mapcheck {
 
 inline constexpr std::array kIterationAlphabet = {
     OpKind::iter_open,        OpKind::iter_step,      OpKind::iter_step,
@@ -39,24 +40,24 @@ inline constexpr std::array kHashAlphabet = {
     OpKind::size,
 };
 
-struct FuzzMode {
+struct Mode {
   std::string_view name;
   Dialect dialect;
   std::string_view help;
 };
 
-inline constexpr std::array kFuzzModes = {
-    FuzzMode{"differential", Dialect{{}, false}, "every op; ints and the map's own hash"},
-    FuzzMode{"iteration", Dialect{kIterationAlphabet, false},
-             "stepwise iterations interleaved with growth"},
-    FuzzMode{"hash", Dialect{kHashAlphabet, true},
-             "the input picks universe and hash policy; collision-building ops"},
+inline constexpr std::array kModes = {
+    Mode{"differential", Dialect{{}, false}, "every op; ints and the map's own hash"},
+    Mode{"iteration", Dialect{kIterationAlphabet, false},
+         "stepwise iterations interleaved with growth"},
+    Mode{"hash", Dialect{kHashAlphabet, true},
+         "the input picks universe and hash policy; collision-building ops"},
 };
 
-constexpr std::optional<FuzzMode> find_mode(std::string_view name) {
-  for (const FuzzMode& mode : kFuzzModes)
+constexpr std::optional<Mode> find_mode(std::string_view name) {
+  for (const Mode& mode : kModes)
     if (mode.name == name) return mode;
   return std::nullopt;
 }
 
-}  // namespace mapcheck::fuzz
+}  // namespace mapcheck

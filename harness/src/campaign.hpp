@@ -1,0 +1,62 @@
+// A campaign: every (map, suite) pair the run selected, each checked for a time budget.
+//
+// A suite is a mode of modes.hpp: random byte strings read as programs in that mode's dialect,
+// the same inputs a fuzzer of that mode would start from. Case i of a suite is the same program on
+// every map (the bytes depend on the seed, the suite and i only), so maps are compared on equal
+// terms and `--seed` with the case index recreates any case.
+//
+// One child process runs a pair's cases until its budget is spent (isolation.hpp). The first
+// finding ends the pair: a contract broken (the child minimises the program and writes the
+// finding itself), or a crash or hang (the parent writes it from the shared progress page, then
+// minimises it with one child per candidate program).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "finding.hpp"
+#include "mapcheck/modes.hpp"
+#include "mapcheck/registry.hpp"
+
+namespace mapcheck::cli {
+
+struct CampaignOptions {
+  std::uint64_t seed = 1;
+  std::chrono::milliseconds budget{5000};  // per (map, suite) pair
+  std::chrono::milliseconds op_timeout{10'000};
+  std::chrono::milliseconds minimise_budget{30'000};  // for crashes, one child per candidate
+  std::filesystem::path out = "mapcheck-out";
+};
+
+enum class PairStatus { pass, finding, not_applicable };
+
+struct PairResult {
+  std::string map;
+  std::string suite;
+  PairStatus status = PairStatus::pass;
+  std::uint64_t cases = 0;
+  double seconds = 0;
+  std::optional<Finding> finding;
+};
+
+// What a progress display is told while a pair runs.
+struct PairProgress {
+  const PairResult* pair;
+  std::uint64_t cases;
+  double seconds_left;
+};
+
+// The bytes of case `index` of `suite` (deterministic in seed, suite and index).
+std::vector<std::uint8_t> case_bytes(std::uint64_t seed, std::string_view suite,
+                                     std::uint64_t index);
+
+// Runs one pair; `on_progress` is called a few times a second.
+PairResult run_pair(const MapEntry& map, const Mode& suite, const CampaignOptions& options,
+                    const std::function<void(const PairProgress&)>& on_progress = {});
+
+}  // namespace mapcheck::cli

@@ -1,0 +1,359 @@
+// `mapcheck`: checks hash maps against mapcheck's models, each case in a child process.
+//
+//   mapcheck list                      the maps and suites compiled in
+//   mapcheck run [options]             run suites on maps (run_options.def), write the report
+//   mapcheck replay FILE...            re-run a saved finding or fuzz input, print the reproducer
+//
+// Exit status: 0 every contract held (known findings aside), 1 a contract broke (or a replayed
+// input fails), 2 a usage error, with a message that says what was wrong.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "campaign.hpp"
+#include "expected_findings.hpp"
+#include "finding.hpp"
+#include "mapcheck/minimize.hpp"
+#include "mapcheck/modes.hpp"
+#include "mapcheck/registry.hpp"
+#include "mapcheck/replay_hash_key.hpp"
+#include "report.hpp"
+
+#ifndef MAPCHECK_EXPECTED_FINDINGS
+#define MAPCHECK_EXPECTED_FINDINGS ""
+#endif
+
+namespace {
+
+using namespace mapcheck;
+using namespace mapcheck::cli;
+
+constexpr int kExitHeld = 0;
+constexpr int kExitBroken = 1;
+constexpr int kExitUsage = 2;
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct RunOptions {
+#define MAPCHECK_RUN_OPTION(type, member, flag, init, help) type member = init;
+#include "run_options.def"
+#undef MAPCHECK_RUN_OPTION
+};
+
+std::vector<const MapEntry*> sorted_maps() {
+  std::vector<const MapEntry*> maps;
+  for (const MapEntry& m : registered_maps()) maps.push_back(&m);
+  std::sort(maps.begin(), maps.end(),
+            [](const MapEntry* a, const MapEntry* b) { return a->name < b->name; });
+  return maps;
+}
+
+std::string map_names() {
+  std::string out;
+  for (const MapEntry* m : sorted_maps()) out += (out.empty() ? "" : ", ") + std::string(m->name);
+  return out;
+}
+
+std::string suite_names() {
+  std::string out;
+  for (const Mode& m : kModes) out += (out.empty() ? "" : ", ") + std::string(m.name);
+  return out;
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+std::vector<const MapEntry*> select_maps(const std::string& spec) {
+  if (spec == "all") return sorted_maps();
+  std::vector<const MapEntry*> out;
+  for (const std::string& name : split_list(spec)) {
+    const MapEntry* m = find_map(name);
+    if (m == nullptr)
+      throw UsageError(fmt::format("--map: no map called '{}' (maps: {})", name, map_names()));
+    out.push_back(m);
+  }
+  return out;
+}
+
+std::vector<Mode> select_suites(const std::string& spec) {
+  if (spec == "all") return {kModes.begin(), kModes.end()};
+  std::vector<Mode> out;
+  for (const std::string& name : split_list(spec)) {
+    const auto mode = find_mode(name);
+    if (!mode)
+      throw UsageError(
+          fmt::format("--suite: no suite called '{}' (suites: {})", name, suite_names()));
+    out.push_back(*mode);
+  }
+  return out;
+}
+
+struct Shard {
+  std::size_t index = 0;
+  std::size_t count = 1;
+};
+
+Shard parse_shard(const std::string& text) {
+  if (text.empty()) return {};
+  unsigned long i = 0, n = 0;
+  char slash = 0;
+  std::istringstream in(text);
+  if (!(in >> i >> slash >> n) || slash != '/' || !in.eof() || n == 0 || i >= n)
+    throw UsageError(fmt::format("--shard: '{}' is not i/n with 0 <= i < n (e.g. 0/4)", text));
+  return {i, n};
+}
+
+// ---- list ----
+int list_command() {
+  fmt::print("maps:\n");
+  for (const MapEntry* m : sorted_maps()) {
+    std::string caps;
+    for (std::size_t c = 1; c < kCapabilities.size(); ++c)
+      if (m->capabilities.has(static_cast<Capability>(c)))
+        caps += (caps.empty() ? "" : " ") + std::string(kCapabilities[c].name);
+    fmt::print("  {:<28} {}\n  {:<28} promises: {}\n", m->name, m->cpp_name, "", caps);
+  }
+  fmt::print("suites:\n");
+  for (const Mode& s : kModes) fmt::print("  {:<28} {}\n", s.name, s.help);
+  return kExitHeld;
+}
+
+// ---- run ----
+class ProgressLine {
+ public:
+  ProgressLine() : live_(isatty(STDERR_FILENO) != 0) {}
+  void show(const PairProgress& p, std::size_t findings) {
+    if (!live_) return;
+    std::fprintf(stderr, "\r%-28s %-13s cases %8llu  findings %zu  left %5.1f s\033[K",
+                 p.pair->map.c_str(), p.pair->suite.c_str(),
+                 static_cast<unsigned long long>(p.cases), findings, p.seconds_left);
+  }
+  void done(const PairResult& r) {
+    const std::string verdict =
+        r.finding ? fmt::format("{}: {}", to_string(r.finding->kind), r.finding->message)
+                  : std::string("pass");
+    if (live_) std::fputs("\r\033[K", stderr);
+    std::fprintf(stderr, "%-28s %-13s cases %8llu  %5.1f s  %s\n", r.map.c_str(), r.suite.c_str(),
+                 static_cast<unsigned long long>(r.cases), r.seconds, verdict.c_str());
+  }
+
+ private:
+  bool live_;
+};
+
+int run_command(const RunOptions& options) {
+  const auto maps = select_maps(options.map);
+  const auto suites = select_suites(options.suite);
+  const Shard shard = parse_shard(options.shard);
+  if (options.seconds <= 0) throw UsageError("--seconds: must be more than 0");
+  if (options.op_timeout <= 0) throw UsageError("--op-timeout: must be more than 0");
+  for (const std::string& path : options.report) {
+    const std::string ext = std::filesystem::path(path).extension().string();
+    if (ext != ".md" && ext != ".html")
+      throw UsageError(fmt::format("--report: '{}' must end in .md or .html", path));
+  }
+
+  Run run;
+  run.seed = options.seed;
+  run.seconds_per_pair = options.seconds;
+  run.shard = options.shard;
+  if (!options.expected.empty()) {
+    try {
+      run.expected = load_expected_findings(options.expected);
+    } catch (const std::runtime_error& e) {
+      throw UsageError(fmt::format("--expected: {}", e.what()));
+    }
+  }
+  for (const MapEntry* m : maps) run.maps.emplace_back(m->name);
+  for (const Mode& s : suites) run.suites.emplace_back(s.name);
+
+  CampaignOptions campaign;
+  campaign.seed = options.seed;
+  campaign.budget = std::chrono::milliseconds(static_cast<std::int64_t>(options.seconds * 1000));
+  campaign.op_timeout =
+      std::chrono::milliseconds(static_cast<std::int64_t>(options.op_timeout * 1000));
+  campaign.out = options.out;
+
+  ProgressLine line;
+  std::size_t pair_index = 0;
+  for (const MapEntry* map : maps) {
+    for (const Mode& suite : suites) {
+      if (pair_index++ % shard.count != shard.index) continue;
+      PairResult result = run_pair(*map, suite, campaign, [&](const PairProgress& p) {
+        line.show(p, run.unexpected_findings() + run.known_findings());
+      });
+      if (result.finding) mark_if_expected(*result.finding, run.expected);
+      line.done(result);
+      run.pairs.push_back(std::move(result));
+    }
+  }
+  fmt::print("\n{}", summary_table(run));
+  if (!options.junit.empty()) {
+    std::ofstream out(options.junit);
+    out << to_junit(run);
+  }
+  if (!options.json.empty()) {
+    std::ofstream out(options.json);
+    out << to_json(run);
+  }
+  for (const std::string& path : options.report) write_report(run, path);
+  return run.unexpected_findings() == 0 ? kExitHeld : kExitBroken;
+}
+
+// ---- replay ----
+struct ReplayInput {
+  std::vector<std::uint8_t> bytes;
+  Dialect dialect;
+  std::string suite;  // or "program"
+  std::string map;
+};
+
+std::vector<std::uint8_t> read_bytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// What a file is: a finding's input.bin or program.bin (finding.json beside it names the map and
+// suite), a fuzz corpus file (the path names the mode), or a program in the full byte form.
+ReplayInput classify(const std::filesystem::path& path, const std::string& map_option,
+                     const std::string& suite_option) {
+  ReplayInput input;
+  std::filesystem::path file = path;
+  if (std::filesystem::is_directory(path)) file = path / "program.bin";
+  if (!std::filesystem::exists(file) && std::filesystem::is_directory(path))
+    file = path / "input.bin";
+  input.bytes = read_bytes(file);
+  input.suite = "program";
+  if (auto finding = load_finding(file.parent_path())) {
+    input.map = finding->map;
+    if (file.filename() == "input.bin") input.suite = finding->suite;
+  } else {
+    // A fuzzer's files: fuzz/corpus/<mode>/..., or ci/fuzz's .../fuzz_<mode>_<map>/...
+    for (const auto& part : file) {
+      std::string name = part.string();
+      if (find_mode(name)) input.suite = name;
+      if (!name.starts_with("fuzz_")) continue;
+      name = name.substr(5);
+      const auto underscore = name.find('_');
+      if (underscore == std::string::npos || !find_mode(name.substr(0, underscore))) continue;
+      input.suite = name.substr(0, underscore);
+      input.map = name.substr(underscore + 1);
+    }
+  }
+  if (!suite_option.empty()) input.suite = suite_option;
+  if (!map_option.empty()) input.map = map_option;
+  if (input.map.empty()) input.map = "gomap";
+  if (input.suite != "program") {
+    const auto mode = find_mode(input.suite);
+    if (!mode)
+      throw UsageError(fmt::format("--suite: no suite called '{}' (suites: {}, or program)",
+                                   input.suite, suite_names()));
+    input.dialect = mode->dialect;
+  }
+  return input;
+}
+
+int replay_command(const std::vector<std::string>& files, const std::string& map_option,
+                   const std::string& suite_option) {
+  bool all_hold = true;
+  for (const std::string& file : files) {
+    const ReplayInput input = classify(file, map_option, suite_option);
+    const MapEntry* map = find_map(input.map);
+    if (map == nullptr)
+      throw UsageError(fmt::format("--map: no map called '{}' (maps: {})", input.map, map_names()));
+    Program program = decode(input.bytes, input.dialect);
+    fit_to(program, map->capabilities);
+    // Printed before it runs: a map that crashes still leaves its program on the screen.
+    fmt::print("== {} ({} bytes, suite {}, map {})\n{}", file, input.bytes.size(), input.suite,
+               map->name, describe(program));
+    std::fflush(stdout);
+    const auto failure = map->run(program, nullptr, nullptr);
+    if (!failure) {
+      fmt::print("verdict: holds\n\n");
+      continue;
+    }
+    all_hold = false;
+    fmt::print("verdict: {}\n", failure->to_string());
+    const Program minimal = minimize(program, [&](const Program& p) -> std::optional<std::size_t> {
+      if (auto f = map->run(p, nullptr, nullptr)) return f->op_index;
+      return std::nullopt;
+    });
+    const auto minimal_failure = map->run(minimal, nullptr, nullptr);
+    fmt::print("minimised to {} ops:\n{}\n{}\n", minimal.ops.size(), describe(minimal),
+               map->reproducer(minimal, "Replay", minimal_failure, map->header));
+  }
+  return all_hold ? kExitHeld : kExitBroken;
+}
+
+// gomap's process hash key must be the same in every mapcheck process, so that a saved input
+// replays with the same bucket layout. It is read during static initialisation, before main can
+// set it: the first start sets it and runs the program again.
+void fix_process_hash_key(char** argv) {
+  if (std::getenv("GOMAP_HASH_KEY") != nullptr) return;
+  ::setenv("GOMAP_HASH_KEY", kReplayHashKey, 1);
+  ::execv("/proc/self/exe", argv);
+  std::perror("mapcheck: re-executing with GOMAP_HASH_KEY set failed; go on with a random key");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  fix_process_hash_key(argv);
+  CLI::App app{
+      "mapcheck: checks hash maps against executable models; findings come with a "
+      "minimal reproducer"};
+  app.require_subcommand(1);
+  CLI::App* list = app.add_subcommand("list", "the maps and suites compiled in");
+  CLI::App* run =
+      app.add_subcommand("run", "run suites on maps and report what held and what broke");
+  RunOptions options;
+#define MAPCHECK_RUN_OPTION(type, member, flag, init, help) \
+  run->add_option(flag, options.member, help)->capture_default_str();
+#include "run_options.def"
+#undef MAPCHECK_RUN_OPTION
+  CLI::App* replay = app.add_subcommand("replay", "re-run saved findings or fuzz inputs");
+  std::vector<std::string> files;
+  std::string replay_map, replay_suite;
+  replay->add_option("files", files, "finding folders, input.bin/program.bin files, fuzz inputs")
+      ->required()
+      ->check(CLI::ExistingPath);
+  replay->add_option("--map", replay_map, "map to run on (default: the finding's, or gomap)");
+  replay->add_option("--suite", replay_suite,
+                     "how to read the bytes: a suite, or `program` (default: from the path)");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int status = app.exit(e);
+    return status == 0 ? kExitHeld : kExitUsage;
+  }
+  try {
+    if (*list) return list_command();
+    if (*run) return run_command(options);
+    if (*replay) return replay_command(files, replay_map, replay_suite);
+  } catch (const UsageError& e) {
+    std::cerr << "mapcheck: " << e.what() << "\n";
+    return kExitUsage;
+  }
+  return kExitUsage;
+}

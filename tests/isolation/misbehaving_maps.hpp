@@ -1,0 +1,98 @@
+// Maps that take the process down instead of returning a wrong answer: the cases the `mapcheck`
+// command's isolation exists for (harness/src/isolation.hpp). Each is std::unordered_map with one
+// operation replaced, so that everything else is correct and the finding can only come from it:
+//
+//   CrashingMap  erase(k) of a key that is present kills the process with SIGSEGV once the map
+//                holds more than 20 entries (a map that corrupts itself);
+//   HangingMap   find(k) for a key that is absent spins forever once the map holds more than
+//                20 entries (a probe loop that never meets an empty slot);
+//   AbortingMap  clear() of a map holding more than 20 entries fails an assertion (abort).
+// The threshold keeps the first ops of a case harmless, so the minimiser has work to do.
+#pragma once
+
+#include <csignal>
+#include <cstdlib>
+#include <string_view>
+#include <unordered_map>
+
+#include "mapcheck/op.hpp"
+
+namespace mapcheck::isolation_test {
+
+inline constexpr std::size_t kHarmlessSize = 20;
+
+template <class K, class V, class H, class E, class A>
+class CrashingMap : public std::unordered_map<K, V, H, E, A> {
+  using Base = std::unordered_map<K, V, H, E, A>;
+
+ public:
+  using Base::Base;
+  using Base::erase;
+  std::size_t erase(const K& key) {
+    if (this->size() > kHarmlessSize && this->contains(key)) std::raise(SIGSEGV);
+    return Base::erase(key);
+  }
+};
+
+template <class K, class V, class H, class E, class A>
+class HangingMap : public std::unordered_map<K, V, H, E, A> {
+  using Base = std::unordered_map<K, V, H, E, A>;
+
+ public:
+  using Base::Base;
+  typename Base::iterator find(const K& key) {
+    auto it = Base::find(key);
+    if (this->size() > kHarmlessSize && it == this->end()) {
+      for (volatile bool spin = true; spin;) {
+      }
+    }
+    return it;
+  }
+  typename Base::const_iterator find(const K& key) const { return Base::find(key); }
+};
+
+template <class K, class V, class H, class E, class A>
+class AbortingMap : public std::unordered_map<K, V, H, E, A> {
+  using Base = std::unordered_map<K, V, H, E, A>;
+
+ public:
+  using Base::Base;
+  void clear() {
+    if (this->size() > kHarmlessSize) std::abort();
+    Base::clear();
+  }
+};
+
+inline constexpr Capabilities kStdCapabilities = {Capability::subscript,
+                                                  Capability::erase_iterator,
+                                                  Capability::reserve,
+                                                  Capability::copy,
+                                                  Capability::move,
+                                                  Capability::swap,
+                                                  Capability::iterators_follow_swap};
+
+struct Crashing {
+  static constexpr std::string_view name = "crashing_map";
+  static constexpr std::string_view cpp_name = "mapcheck::isolation_test::Crashing";
+  template <class K, class V, class H, class E, class A>
+  using map = CrashingMap<K, V, H, E, A>;
+  static constexpr Capabilities capabilities = kStdCapabilities;
+};
+
+struct Hanging {
+  static constexpr std::string_view name = "hanging_map";
+  static constexpr std::string_view cpp_name = "mapcheck::isolation_test::Hanging";
+  template <class K, class V, class H, class E, class A>
+  using map = HangingMap<K, V, H, E, A>;
+  static constexpr Capabilities capabilities = kStdCapabilities;
+};
+
+struct Aborting {
+  static constexpr std::string_view name = "aborting_map";
+  static constexpr std::string_view cpp_name = "mapcheck::isolation_test::Aborting";
+  template <class K, class V, class H, class E, class A>
+  using map = AbortingMap<K, V, H, E, A>;
+  static constexpr Capabilities capabilities = kStdCapabilities;
+};
+
+}  // namespace mapcheck::isolation_test
