@@ -16,10 +16,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Long enough for growth, erase churn and several iterations; the length of a case is drawn so
-// that short programs (quick to run, quick to minimise) are as common as long ones.
+// A case is at least a program header (universe, hash policy, two seeds: 18 bytes), at most
+// kMaxCaseBytes, and cut to kMaxOps ops as the fuzzers' inputs are (modes.hpp).
 constexpr std::size_t kMinCaseBytes = 18;
-constexpr std::size_t kMaxOps = 400;
 
 std::uint64_t splitmix64(std::uint64_t& state) {
   std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
@@ -67,8 +66,9 @@ int run_cases(const MapEntry& map, const Mode& suite, const CampaignOptions& opt
       finding.input = bytes;
       finding.dir = finding_dir(options.out, finding.map, finding.suite);
       save(finding);  // first the raw case: minimising may take long, or crash
+      // The probes beat the heartbeat too: a long minimisation is not a hang.
       finding.minimal = minimize(program, [&](const Program& p) -> std::optional<std::size_t> {
-        if (auto f = map.run(p, nullptr, nullptr)) return f->op_index;
+        if (auto f = map.run(p, on_op, &progress)) return f->op_index;
         return std::nullopt;
       });
       const auto minimal_failure = map.run(*finding.minimal, nullptr, nullptr);

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <optional>
 #include <string_view>
 
@@ -39,6 +40,9 @@ inline constexpr std::array kHashAlphabet = {
     OpKind::iter_step, OpKind::iterate,          OpKind::clear,     OpKind::reserve,
     OpKind::size,
 };
+
+// Ops of an input beyond this are ignored: one input stays cheap however long it is.
+inline constexpr std::size_t kMaxOps = 400;
 
 struct Mode {
   std::string_view name;

@@ -49,8 +49,6 @@ extern "C" std::size_t LLVMFuzzerMutate(std::uint8_t* data, std::size_t size, st
 
 namespace mapcheck::fuzz {
 
-// Ops beyond this are ignored: one input stays cheap however long libFuzzer makes it.
-inline constexpr std::size_t kMaxOps = 400;
 
 inline bool switched_on(const char* variable) {
   const char* value = std::getenv(variable);
