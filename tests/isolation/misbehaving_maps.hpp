@@ -15,7 +15,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "mapcheck/op.hpp"
+#include "mapcheck/std_like.hpp"
 
 namespace mapcheck::isolation_test {
 
@@ -63,36 +63,20 @@ class AbortingMap : public std::unordered_map<K, V, H, E, A> {
   }
 };
 
-inline constexpr Capabilities kStdCapabilities = {Capability::subscript,
-                                                  Capability::erase_iterator,
-                                                  Capability::reserve,
-                                                  Capability::copy,
-                                                  Capability::move,
-                                                  Capability::swap,
-                                                  Capability::iterators_follow_swap};
-
-struct Crashing {
+// std-like: the operations are detected, the promises are std::unordered_map's (std_like.hpp).
+struct Crashing : StdLike<CrashingMap, Profile::node_chaining> {
   static constexpr std::string_view name = "crashing_map";
   static constexpr std::string_view cpp_name = "mapcheck::isolation_test::Crashing";
-  template <class K, class V, class H, class E, class A>
-  using map = CrashingMap<K, V, H, E, A>;
-  static constexpr Capabilities capabilities = kStdCapabilities;
 };
 
-struct Hanging {
+struct Hanging : StdLike<HangingMap, Profile::node_chaining> {
   static constexpr std::string_view name = "hanging_map";
   static constexpr std::string_view cpp_name = "mapcheck::isolation_test::Hanging";
-  template <class K, class V, class H, class E, class A>
-  using map = HangingMap<K, V, H, E, A>;
-  static constexpr Capabilities capabilities = kStdCapabilities;
 };
 
-struct Aborting {
+struct Aborting : StdLike<AbortingMap, Profile::node_chaining> {
   static constexpr std::string_view name = "aborting_map";
   static constexpr std::string_view cpp_name = "mapcheck::isolation_test::Aborting";
-  template <class K, class V, class H, class E, class A>
-  using map = AbortingMap<K, V, H, E, A>;
-  static constexpr Capabilities capabilities = kStdCapabilities;
 };
 
 }  // namespace mapcheck::isolation_test

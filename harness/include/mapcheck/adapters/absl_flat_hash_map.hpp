@@ -24,22 +24,19 @@
 #include <absl/container/flat_hash_map.h>
 
 #include "mapcheck/adapters/detail/advance_then_erase.hpp"
-#include "mapcheck/op.hpp"
+#include "mapcheck/std_like.hpp"
 
 namespace mapcheck::adapters {
 
-struct AbslFlatHashMap {
+template <class K, class V, class H, class E, class A>
+using AbslFlatHashMapStd = detail::AdvanceThenErase<absl::flat_hash_map<K, V, H, E, A>>;
+
+// The operations are detected (std_like.hpp); swap's promise is Abseil's own, beyond the profile.
+struct AbslFlatHashMap : StdLike<AbslFlatHashMapStd, Profile::flat_tombstones> {
   static constexpr std::string_view name = "absl_flat_hash_map";
   static constexpr std::string_view cpp_name = "mapcheck::adapters::AbslFlatHashMap";
-  template <class K, class V, class H, class E, class A>
-  using map = detail::AdvanceThenErase<absl::flat_hash_map<K, V, H, E, A>>;
-  static constexpr Capabilities capabilities = {Capability::subscript,
-                                                Capability::erase_iterator,
-                                                Capability::reserve,
-                                                Capability::copy,
-                                                Capability::move,
-                                                Capability::swap,
-                                                Capability::iterators_follow_swap};
+  static constexpr Capabilities capabilities =
+      StdLike::capabilities.with(Capability::iterators_follow_swap);
 };
 
 }  // namespace mapcheck::adapters

@@ -25,22 +25,19 @@
 #include <absl/container/node_hash_map.h>
 
 #include "mapcheck/adapters/detail/advance_then_erase.hpp"
-#include "mapcheck/op.hpp"
+#include "mapcheck/std_like.hpp"
 
 namespace mapcheck::adapters {
 
-struct AbslNodeHashMap {
+template <class K, class V, class H, class E, class A>
+using AbslNodeHashMapStd = detail::AdvanceThenErase<absl::node_hash_map<K, V, H, E, A>>;
+
+// The operations are detected (std_like.hpp); swap's promise is Abseil's own, beyond the profile.
+struct AbslNodeHashMap : StdLike<AbslNodeHashMapStd, Profile::node_open_addressing> {
   static constexpr std::string_view name = "absl_node_hash_map";
   static constexpr std::string_view cpp_name = "mapcheck::adapters::AbslNodeHashMap";
-  template <class K, class V, class H, class E, class A>
-  using map = detail::AdvanceThenErase<absl::node_hash_map<K, V, H, E, A>>;
-  static constexpr Capabilities capabilities = {Capability::subscript,
-                                                Capability::erase_iterator,
-                                                Capability::reserve,
-                                                Capability::copy,
-                                                Capability::move,
-                                                Capability::swap,
-                                                Capability::iterators_follow_swap};
+  static constexpr Capabilities capabilities =
+      StdLike::capabilities.with(Capability::iterators_follow_swap);
 };
 
 }  // namespace mapcheck::adapters

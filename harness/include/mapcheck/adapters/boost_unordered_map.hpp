@@ -23,7 +23,7 @@
 
 #include <boost/unordered_map.hpp>
 
-#include "mapcheck/op.hpp"
+#include "mapcheck/std_like.hpp"
 
 namespace mapcheck::adapters {
 
@@ -42,18 +42,10 @@ class BoostUnorderedMapStd : public boost::unordered_map<K, V, H, E, A> {
   friend void swap(BoostUnorderedMapStd& a, BoostUnorderedMapStd& b) { a.swap(b); }
 };
 
-struct BoostUnorderedMap {
+// The operations are detected (std_like.hpp).
+struct BoostUnorderedMap : StdLike<BoostUnorderedMapStd, Profile::node_chaining> {
   static constexpr std::string_view name = "boost_unordered_map";
   static constexpr std::string_view cpp_name = "mapcheck::adapters::BoostUnorderedMap";
-  template <class K, class V, class H, class E, class A>
-  using map = BoostUnorderedMapStd<K, V, H, E, A>;
-  static constexpr Capabilities capabilities = {Capability::subscript,
-                                                Capability::erase_iterator,
-                                                Capability::reserve,
-                                                Capability::copy,
-                                                Capability::move,
-                                                Capability::swap,
-                                                Capability::iterators_follow_swap};
 };
 
 }  // namespace mapcheck::adapters
