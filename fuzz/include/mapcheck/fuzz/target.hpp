@@ -49,7 +49,6 @@ extern "C" std::size_t LLVMFuzzerMutate(std::uint8_t* data, std::size_t size, st
 
 namespace mapcheck::fuzz {
 
-
 inline bool switched_on(const char* variable) {
   const char* value = std::getenv(variable);
   return value == nullptr || std::strcmp(value, "0") != 0;
