@@ -67,10 +67,7 @@ int run_cases(const MapEntry& map, const Mode& suite, const CampaignOptions& opt
       finding.dir = finding_dir(options.out, finding.map, finding.suite);
       save(finding);  // first the raw case: minimising may take long, or crash
       // The probes beat the heartbeat too: a long minimisation is not a hang.
-      finding.minimal = minimize(program, [&](const Program& p) -> std::optional<std::size_t> {
-        if (auto f = map.run(p, on_op, &progress)) return f->op_index;
-        return std::nullopt;
-      });
+      finding.minimal = minimize(program, interpreter_probe(map, on_op, &progress));
       const auto minimal_failure = map.run(*finding.minimal, nullptr, nullptr);
       if (minimal_failure) finding.message = minimal_failure->to_string();
       finding.reproducer =
@@ -136,6 +133,13 @@ void minimise_in_children(Finding& finding, const std::string& outcome_text, con
 
 }  // namespace
 
+FailingOp interpreter_probe(const MapEntry& map, OpProgress progress, void* context) {
+  return [&map, progress, context](const Program& p) -> std::optional<std::size_t> {
+    if (auto f = map.run(p, progress, context)) return f->op_index;
+    return std::nullopt;
+  };
+}
+
 std::vector<std::uint8_t> case_bytes(std::uint64_t seed, std::string_view suite,
                                      std::uint64_t index) {
   std::uint64_t state = seed ^ name_hash(suite) ^ (index * 0xD1B54A32D192ED03ULL);
@@ -172,12 +176,11 @@ PairResult run_pair(const MapEntry& map, const Mode& suite, const CampaignOption
       run_in_child([&] { return run_cases(map, suite, options, *progress, deadline); }, progress,
                    ChildLimits{options.op_timeout, (dir / "log.txt").string()}, tick);
   result.cases = progress->cases_done.load();
-  if (outcome.kind == ChildOutcome::Kind::exited && outcome.code == kChildHeld) {
-    std::filesystem::remove_all(dir);
-  } else if (outcome.kind == ChildOutcome::Kind::exited && outcome.code == kChildBroken) {
+  const bool exited = outcome.kind == ChildOutcome::Kind::exited;
+  if (exited && outcome.code == kChildBroken) {
     result.status = PairStatus::finding;
     result.finding = load_finding(dir);
-  } else {
+  } else if (!exited || outcome.code != kChildHeld) {
     result.status = PairStatus::finding;
     Finding finding;
     finding.map = result.map;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "finding.hpp"
+#include "mapcheck/minimize.hpp"
 #include "mapcheck/modes.hpp"
 #include "mapcheck/registry.hpp"
 
@@ -50,6 +51,11 @@ struct PairProgress {
   std::uint64_t cases;
   double seconds_left;
 };
+
+// The interpreter's verdict as a minimisation probe: the failing op of a program on `map`, run in
+// this process (progress, if given, keeps a supervisor's heartbeat going while it runs).
+FailingOp interpreter_probe(const MapEntry& map, OpProgress progress = nullptr,
+                            void* context = nullptr);
 
 // The bytes of case `index` of `suite` (deterministic in seed, suite and index).
 std::vector<std::uint8_t> case_bytes(std::uint64_t seed, std::string_view suite,

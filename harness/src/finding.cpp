@@ -29,17 +29,12 @@ std::vector<std::uint8_t> read_bytes(const std::filesystem::path& path) {
 
 }  // namespace
 
-const char* to_string(FindingKind kind) {
-  switch (kind) {
-    case FindingKind::contract:
-      return "contract";
-    case FindingKind::crash:
-      return "crash";
-    case FindingKind::hang:
-      return "hang";
-  }
-  return "?";
-}
+namespace {
+// The kinds' names, in FindingKind order: written to and read from finding.json.
+constexpr const char* kKindNames[] = {"contract", "crash", "hang"};
+}  // namespace
+
+const char* to_string(FindingKind kind) { return kKindNames[static_cast<int>(kind)]; }
 
 std::filesystem::path finding_dir(const std::filesystem::path& out, const std::string& map,
                                   const std::string& suite) {
@@ -86,9 +81,8 @@ std::optional<Finding> load_finding(const std::filesystem::path& dir) {
   f.map = record.value("map", "");
   f.suite = record.value("suite", "");
   const std::string kind = record.value("kind", "contract");
-  f.kind = kind == "crash"  ? FindingKind::crash
-           : kind == "hang" ? FindingKind::hang
-                            : FindingKind::contract;
+  for (int k = 0; k < static_cast<int>(std::size(kKindNames)); ++k)
+    if (kind == kKindNames[k]) f.kind = static_cast<FindingKind>(k);
   f.message = record.value("message", "");
   f.seed = record.value("seed", std::uint64_t{0});
   f.case_index = record.value("case", std::uint64_t{0});

@@ -295,10 +295,7 @@ int replay_command(const std::vector<std::string>& files, const std::string& map
     }
     all_hold = false;
     fmt::print("verdict: {}\n", failure->to_string());
-    const Program minimal = minimize(program, [&](const Program& p) -> std::optional<std::size_t> {
-      if (auto f = map->run(p, nullptr, nullptr)) return f->op_index;
-      return std::nullopt;
-    });
+    const Program minimal = minimize(program, interpreter_probe(*map));
     const auto minimal_failure = map->run(minimal, nullptr, nullptr);
     fmt::print("minimised to {} ops:\n{}\n{}\n", minimal.ops.size(), describe(minimal),
                map->reproducer(minimal, "Replay", minimal_failure, map->header));

@@ -42,6 +42,13 @@ const char* cell_word(Cell cell) {
   return "?";
 }
 
+// The cell's words, with the case count for a pass.
+std::string cell_text(const PairResult* pair) {
+  const Cell cell = cell_of(pair);
+  if (cell == Cell::pass) return fmt::format("pass ({} cases)", pair->cases);
+  return cell_word(cell);
+}
+
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -115,11 +122,7 @@ std::string summary_table(const Run& run) {
   for (const auto& m : run.maps) {
     out += fmt::format("{:<{}}", m, map_width);
     for (const auto& s : run.suites) {
-      const PairResult* p = run.pair(m, s);
-      const Cell cell = cell_of(p);
-      const std::string text = cell == Cell::pass ? fmt::format("pass ({} cases)", p->cases)
-                                                  : std::string(cell_word(cell));
-      out += fmt::format("  {:>22}", text);
+      out += fmt::format("  {:>22}", cell_text(run.pair(m, s)));
     }
     out += "\n";
   }
@@ -244,14 +247,11 @@ std::string matrix_markdown(const Run& run, const std::filesystem::path& report_
     out += "| " + m + " |";
     for (const auto& s : run.suites) {
       const PairResult* p = run.pair(m, s);
-      const Cell cell = cell_of(p);
-      if (cell == Cell::pass)
-        out += fmt::format(" pass ({} cases) |", p->cases);
-      else if (cell == Cell::finding || cell == Cell::known)
-        out += fmt::format(" [{}]({}) |", cell_word(cell),
+      if (p != nullptr && p->finding)
+        out += fmt::format(" [{}]({}) |", cell_text(p),
                            link_to(*p->finding, "finding.json", report_dir));
       else
-        out += fmt::format(" {} |", cell_word(cell));
+        out += fmt::format(" {} |", cell_text(p));
     }
     out += "\n";
   }
@@ -305,8 +305,7 @@ std::string to_html(const Run& run) {
                               : cell == Cell::finding ? "FINDING"
                               : cell == Cell::known   ? "known"
                                                       : "";
-      std::string text = cell_word(cell);
-      if (cell == Cell::pass) text = fmt::format("pass ({} cases)", p->cases);
+      std::string text = cell_text(p);
       if (p != nullptr && p->finding)
         text = fmt::format("<a href=\"#{}-{}\">{}</a>", html_escape(m), html_escape(s), text);
       out += "<td class=\"" + css + "\">" + text + "</td>";
