@@ -31,7 +31,10 @@ for map in $maps; do
     ((entries > 0)) || fail "$target: empty seed corpus zip"
     mkdir -p "$tmp/seed/$target"
     python3 -m zipfile -e "$OUT/${target}_seed_corpus.zip" "$tmp/seed/$target"
-    one="$(find "$tmp/seed/$target" -type f | sort | head -1)"
+    # Not `| head -1`: head exits after one line, and with pipefail the SIGPIPE that sort then
+    # gets on a long listing (the hash corpus) would end this script without a message.
+    mapfile -t seeds < <(find "$tmp/seed/$target" -type f | sort)
+    one="${seeds[0]}"
     "$OUT/$target" -runs=1 "$one" >"$tmp/$target.log" 2>&1 || {
       cat "$tmp/$target.log" >&2
       fail "$target: did not run its first seed input"
