@@ -82,6 +82,7 @@
 #include "gomap/hash.hpp"
 #include "gomap/internal/sync_atomic_shared_ptr.hpp"
 #include "gomap/internal/sync_entry.hpp"
+#include "gomap/internal/sync_planted_bugs.hpp"
 #include "gomap/map.hpp"
 
 namespace gomap {
@@ -237,13 +238,18 @@ class SyncMap {
     Snapshot read = read_.load();
     if (const EntryPtr* entry = find_in(*read->entries, key)) return *entry;
     if (!read->amended) return nullptr;
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
     read = read_.load();  // promoted while we waited? then this is no miss (Go's comment)
     if (const EntryPtr* entry = find_in(*read->entries, key)) return *entry;
     if (!read->amended) return nullptr;
     EntryPtr found;
     if (const EntryPtr* entry = find_in(*dirty_, key)) found = *entry;  // S1: dirty_ exists
     if (found && erase_from_dirty) dirty_->erase(key);
+    if constexpr (internal::planted(internal::SyncPlantedBug::promote_without_lock)) {
+      lock.unlock();
+      if (dirty_) miss_locked();
+      return found;
+    }
     miss_locked();  // found or not, this key takes the slow path until the next promotion
     return found;
   }
@@ -294,7 +300,8 @@ class SyncMap {
   // holders expunge, so the state read here cannot change before the CAS.
   void restore_to_dirty_locked(const K& key, const EntryPtr& entry) {
     if (entry->state() != internal::SyncEntryState::expunged) return;
-    dirty_->insert_or_assign(key, entry);  // S5: expunged implies dirty_ exists
+    if constexpr (!internal::planted(internal::SyncPlantedBug::store_loses_expunged))
+      dirty_->insert_or_assign(key, entry);  // S5: expunged implies dirty_ exists
     entry->unexpunge_locked();
   }
 
