@@ -6,17 +6,16 @@
 
 #include <gtest/gtest.h>
 
+#include <mapcheck/models/generated_history.hpp>
 #include <mapcheck/models/history_table.hpp>
 #include <mapcheck/models/map_linearizability.hpp>
-
-#include "generated_history.hpp"
 
 namespace mapcheck::models {
 namespace {
 
-using testing::generate_history;
-using testing::GenerateOptions;
-using testing::Mix;
+using generated::generate_history;
+using generated::GenerateOptions;
+using generated::Mix;
 
 // Checks `h`, prints how long it took, and returns the report.
 LinearizabilityReport timed_check(const char* name, const History& h, const CheckOptions& options) {

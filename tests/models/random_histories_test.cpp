@@ -14,19 +14,18 @@
 
 #include <gtest/gtest.h>
 
+#include <mapcheck/models/generated_history.hpp>
 #include <mapcheck/models/history.hpp>
 #include <mapcheck/models/history_table.hpp>
 #include <mapcheck/models/key_register.hpp>
 #include <mapcheck/models/map_linearizability.hpp>
 
-#include "generated_history.hpp"
-
 namespace mapcheck::models {
 namespace {
 
-using testing::generate_history;
-using testing::GenerateOptions;
-using testing::Mix;
+using generated::generate_history;
+using generated::GenerateOptions;
+using generated::Mix;
 
 // Changes one thing in `h`: an output, or when a call happened. The result may or may not still
 // be linearizable; it is always well formed.

@@ -2,7 +2,7 @@
 // a history that is not linearizable (the checker), both, or an exception. The class is what a
 // map author needs first: a race only is undefined behaviour that happened to give legal results;
 // non-linearizable only is a logic error behind correct locking (or atomics); both is usually a
-// missing lock.
+// missing lock; a crash is a memory error the race led to.
 #pragma once
 
 #include <cstdint>
@@ -16,7 +16,8 @@
 
 namespace mapcheck::stress {
 
-enum class FindingClass : std::uint8_t { none, data_race, non_linearizable, both, threw };
+// `crashed` comes only from isolated runs (isolated_campaign.hpp): the process died.
+enum class FindingClass : std::uint8_t { none, data_race, non_linearizable, both, threw, crashed };
 
 constexpr std::string_view class_name(FindingClass c) {
   switch (c) {
@@ -30,6 +31,8 @@ constexpr std::string_view class_name(FindingClass c) {
       return "data race and non-linearizable";
     case FindingClass::threw:
       return "exception";
+    case FindingClass::crashed:
+      return "crash";
   }
   return "?";
 }

@@ -1,4 +1,5 @@
-// Histories for the checker's tests, generated from a real sequential execution: a scheduler deals
+// Histories for the linearizability checker's tests (tests/models/) and benchmark
+// (bench/linearizability_bench.cpp), generated from a real sequential execution: a scheduler deals
 // ops to threads, applies each one atomically to a std::map at its own instant (its linearization
 // point) and records what the map returned, with an interval jittered around that instant. Such a
 // history is linearizable by construction (the execution order is a witness).
@@ -17,7 +18,7 @@
 
 #include "mapcheck/models/history.hpp"
 
-namespace mapcheck::models::testing {
+namespace mapcheck::models::generated {
 
 enum class Mix : std::uint8_t {
   registers,   // load and blind store with unique values only: the zones fast path's domain
@@ -188,4 +189,4 @@ inline History generate_history(std::uint64_t seed, GenerateOptions options) {
   return HistoryGenerator(seed, options).run();
 }
 
-}  // namespace mapcheck::models::testing
+}  // namespace mapcheck::models::generated
