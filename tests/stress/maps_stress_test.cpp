@@ -1,7 +1,12 @@
 // A stress campaign on every bundled concurrent adapter: each must come out clean (no data race
 // under the tsan preset, every history linearizable) over a fixed number of programs. The same
-// programs run on every build; only the interleavings differ. Under TSan a race ends the process
-// (halt_on_error=1), which fails the test with TSan's report.
+// programs run on every build; only the interleavings differ. Under TSan the tests run with
+// halt_on_error=0 (CMakeLists.txt): a race is counted (race_reports.hpp) and fails the campaign as
+// a finding, with TSan's report above it.
+//
+// Known findings: libcuckoo 0.3.1 races under TSan (below), so in a TSan build it leaves the
+// clean list and gets a test that expects exactly that race; when a libcuckoo release fixes it,
+// that test fails and says so.
 #include <cstdio>
 #include <string>
 
@@ -13,6 +18,7 @@
 #include "mapcheck/adapters/concurrent/tbb_concurrent_hash_map.hpp"
 #include "mapcheck/adapters/concurrent/tbb_concurrent_unordered_map.hpp"
 #include "mapcheck/stress/campaign.hpp"
+#include "mapcheck/stress/isolated_campaign.hpp"
 
 namespace {
 
@@ -22,10 +28,15 @@ namespace stress = mapcheck::stress;
 template <class A>
 class ConcurrentMapStress : public testing::Test {};
 
-using ConcurrentAdapters =
-    testing::Types<adapters::SyncMapStress, adapters::LockedGomap, adapters::LockedStdUnorderedMap,
-                   adapters::TbbConcurrentHashMapStress, adapters::TbbConcurrentUnorderedMapStress,
-                   adapters::LibcuckooStress>;
+// The maps that are clean in every build.
+#define MAPCHECK_CLEAN_MAPS                                                        \
+  adapters::SyncMapStress, adapters::LockedGomap, adapters::LockedStdUnorderedMap, \
+      adapters::TbbConcurrentHashMapStress, adapters::TbbConcurrentUnorderedMapStress
+#ifdef MAPCHECK_TSAN
+using ConcurrentAdapters = testing::Types<MAPCHECK_CLEAN_MAPS>;
+#else
+using ConcurrentAdapters = testing::Types<MAPCHECK_CLEAN_MAPS, adapters::LibcuckooStress>;
+#endif
 TYPED_TEST_SUITE(ConcurrentMapStress, ConcurrentAdapters);
 
 // Verifies that 600 programs (2, 3, 4 and 8 threads; every offered call, exclusive calls alone)
@@ -44,5 +55,29 @@ TYPED_TEST(ConcurrentMapStress, ProgramsAreLinearizableAndRaceFree) {
   EXPECT_EQ(result.programs, options.max_programs) << "the time budget ran out first";
   EXPECT_EQ(result.undecided, 0u);
 }
+
+#ifdef MAPCHECK_TSAN
+// Verifies the known finding on libcuckoo 0.3.1 (Debian 12): a data race, and only a race (every
+// history stays linearizable). A thread that grows the lock array (maybe_resize_locks appends a
+// new array to all_locks_ while holding every lock of the old one) races with a thread that reads
+// all_locks_.back() to pick the lock it is about to take (lock_two), before it holds any lock.
+// Upstream discussed the same publication of the lock array in efficient/libcuckoo#107; later
+// releases changed this code (efficient/libcuckoo#173 fixes a neighbouring race). Run in a child
+// process so that the race's report does not end this test.
+TEST(KnownConcurrencyFindings, LibcuckooLockArrayGrowthRaces) {
+  stress::CampaignOptions options;
+  options.seconds = 60;
+  options.seed = 2026;
+  options.minimize.seconds = 10;
+  const stress::IsolatedOutcome outcome = stress::run_isolated_campaign<adapters::LibcuckooStress>(
+      options, "mapcheck::adapters::LibcuckooStress",
+      "mapcheck/adapters/concurrent/libcuckoo_cuckoohash_map.hpp");
+  std::printf("libcuckoo_cuckoohash_map: %s after %.3f s (program %zu)\n%s",
+              std::string(stress::class_name(outcome.finding)).c_str(), outcome.seconds_to_detect,
+              outcome.program_index, outcome.report.c_str());
+  EXPECT_EQ(outcome.finding, stress::FindingClass::data_race)
+      << "the known race is gone or has changed: update this test and the closing note";
+}
+#endif
 
 }  // namespace

@@ -44,7 +44,7 @@ using ZooAdapter = mapcheck::adapters::SyncMapStress;
 #define MAPCHECK_STRINGIFY(x) MAPCHECK_STRINGIFY2(x)
 constexpr const char* kBug = MAPCHECK_STRINGIFY(MAPCHECK_ZOO_BUG);
 
-// Verifies that five campaigns (seeds 1-5), each with a 60 s budget, all find the planted bug.
+// Verifies that five campaigns (seeds 1-5), each with a 30 s budget, all find the planted bug.
 TEST(ConcurrencyBugZoo, StressEngineCatchesPlantedBug) {
   constexpr int kRuns = 5;
   std::vector<double> seconds;
@@ -52,7 +52,7 @@ TEST(ConcurrencyBugZoo, StressEngineCatchesPlantedBug) {
   for (int run = 1; run <= kRuns; ++run) {
     stress::CampaignOptions options;
     options.seed = static_cast<std::uint64_t>(run);
-    options.seconds = 60;
+    options.seconds = 30;
     options.minimize.seconds = 10;
     const stress::IsolatedOutcome outcome =
         stress::run_isolated_campaign<ZooAdapter>(options, "ZooAdapter", "zoo_adapter.hpp");

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -25,7 +26,8 @@ struct TbbConcurrentHashMapStress {
   static constexpr std::string_view name = "tbb_concurrent_hash_map";
   using MapKey = stress::MapKey;
   using MapValue = stress::MapValue;
-  using map_type = tbb::concurrent_hash_map<MapKey, MapValue>;
+  using map_type = tbb::concurrent_hash_map<MapKey, MapValue, tbb::tbb_hash_compare<MapKey>,
+                                            std::allocator<std::pair<const MapKey, MapValue>>>;
   using HistoryOp = stress::HistoryOp;
   static constexpr stress::StressOpSet exclusive = {
       stress::StressOpKind::clear, stress::StressOpKind::reserve, stress::StressOpKind::range};
