@@ -28,8 +28,17 @@ struct LibcuckooStress {
   using HistoryOp = stress::HistoryOp;
   static constexpr stress::StressOpSet exclusive = {stress::StressOpKind::size};
 
-  // The smallest table libcuckoo builds (one bucket per hash power 0).
-  static std::unique_ptr<map_type> make() { return std::make_unique<map_type>(1); }
+  // The smallest table libcuckoo builds (one bucket per hash power 0). Minimum load factor 0: by
+  // default an automatic expansion below a load factor of 0.05 throws load_factor_too_low (a guard
+  // against bad hash functions, documented). Under stress it fired about once in 300 programs with
+  // at most 30 keys after a reserve(4096) had left the load factor near 0.007, i.e. libcuckoo
+  // decided to expand a nearly empty table while other threads ran; that is worth a closer look
+  // (see the issue note), but the throw itself is documented behaviour, not a contract broken.
+  static std::unique_ptr<map_type> make() {
+    auto m = std::make_unique<map_type>(1);
+    m->minimum_load_factor(0);
+    return m;
+  }
 
   static HistoryOp load(map_type& m, MapKey k) {
     MapValue v{};
