@@ -156,11 +156,9 @@ std::vector<std::uint8_t> case_bytes(std::uint64_t seed, std::string_view suite,
   return bytes;
 }
 
-PairResult run_pair(const MapEntry& map, const Mode& suite, const CampaignOptions& options,
-                    const std::function<void(const PairProgress&)>& on_progress) {
-  PairResult result;
-  result.map = map.name;
-  result.suite = suite.name;
+PairResult run_pair_in_child(PairResult result, const CampaignOptions& options,
+                             const PairChild& child,
+                             const std::function<void(const PairProgress&)>& on_progress) {
   const auto dir = finding_dir(options.out, result.map, result.suite);
   std::filesystem::remove_all(dir);  // a finding from an earlier run is not this run's
   std::filesystem::create_directories(dir);
@@ -173,7 +171,7 @@ PairResult run_pair(const MapEntry& map, const Mode& suite, const CampaignOption
     on_progress({&result, progress->cases_done.load(), std::max(0.0, left)});
   };
   const ChildOutcome outcome =
-      run_in_child([&] { return run_cases(map, suite, options, *progress, deadline); }, progress,
+      run_in_child([&] { return child.body(*progress, deadline); }, progress,
                    ChildLimits{options.op_timeout, (dir / "log.txt").string()}, tick);
   result.cases = progress->cases_done.load();
   const bool exited = outcome.kind == ChildOutcome::Kind::exited;
@@ -189,23 +187,42 @@ PairResult run_pair(const MapEntry& map, const Mode& suite, const CampaignOption
         outcome.kind == ChildOutcome::Kind::timed_out ? FindingKind::hang : FindingKind::crash;
     finding.seed = options.seed;
     finding.case_index = progress->current_case.load();
-    const std::uint32_t size = std::min<std::uint32_t>(progress->case_size.load(), kMaxCaseBytes);
-    finding.input.assign(progress->case_bytes, progress->case_bytes + size);
-    const Program program = program_of(finding.input, suite, map);
-    const std::size_t op = progress->next_op.load();
-    finding.message =
-        fmt::format("{} during op #{} {}", outcome.describe(), op,
-                    op < program.ops.size() ? describe(program.ops[op]) : std::string("(end)"));
     finding.log = outcome.log;
     finding.dir = dir;
+    child.describe_death(finding, outcome, *progress);
     save(finding);  // before anything else can go wrong
     if (finding.log.empty()) std::filesystem::remove(dir / "log.txt");
-    minimise_in_children(finding, outcome.describe(), map, suite, options, progress);
+    if (child.after_death) child.after_death(finding, outcome, progress);
     result.finding = finding;
   }
   if (result.status == PairStatus::pass) std::filesystem::remove_all(dir);
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return result;
+}
+
+PairResult run_pair(const MapEntry& map, const Mode& suite, const CampaignOptions& options,
+                    const std::function<void(const PairProgress&)>& on_progress) {
+  PairResult result;
+  result.map = map.name;
+  result.suite = suite.name;
+  PairChild child;
+  child.body = [&](Progress& progress, Clock::time_point deadline) {
+    return run_cases(map, suite, options, progress, deadline);
+  };
+  child.describe_death = [&](Finding& finding, const ChildOutcome& outcome,
+                             const Progress& progress) {
+    const std::uint32_t size = std::min<std::uint32_t>(progress.case_size.load(), kMaxCaseBytes);
+    finding.input.assign(progress.case_bytes, progress.case_bytes + size);
+    const Program program = program_of(finding.input, suite, map);
+    const std::size_t op = progress.next_op.load();
+    finding.message =
+        fmt::format("{} during op #{} {}", outcome.describe(), op,
+                    op < program.ops.size() ? describe(program.ops[op]) : std::string("(end)"));
+  };
+  child.after_death = [&](Finding& finding, const ChildOutcome& outcome, SharedProgress& progress) {
+    minimise_in_children(finding, outcome.describe(), map, suite, options, progress);
+  };
+  return run_pair_in_child(std::move(result), options, child, on_progress);
 }
 
 }  // namespace mapcheck::cli

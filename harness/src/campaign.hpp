@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "finding.hpp"
+#include "isolation.hpp"
 #include "mapcheck/minimize.hpp"
 #include "mapcheck/modes.hpp"
 #include "mapcheck/registry.hpp"
@@ -64,5 +65,21 @@ std::vector<std::uint8_t> case_bytes(std::uint64_t seed, std::string_view suite,
 // Runs one pair; `on_progress` is called a few times a second.
 PairResult run_pair(const MapEntry& map, const Mode& suite, const CampaignOptions& options,
                     const std::function<void(const PairProgress&)>& on_progress = {});
+
+// What a suite runs in a pair's child, and how it completes a finding when the child dies.
+struct PairChild {
+  // In the child: run cases until the deadline; save a broken contract and return kChildBroken.
+  std::function<int(Progress&, std::chrono::steady_clock::time_point deadline)> body;
+  // In the parent, after a crash or hang: the message, input and reproducer (saved next).
+  std::function<void(Finding&, const ChildOutcome&, const Progress&)> describe_death;
+  // Optional, after the save: more work on the finding (minimisation), which saves again.
+  std::function<void(Finding&, const ChildOutcome&, SharedProgress&)> after_death;
+};
+
+// Runs `child` for the pair `result` names (map and suite set): its folder emptied, the child
+// supervised, its finding read back or, when it died, written here. Every suite's runner uses it.
+PairResult run_pair_in_child(PairResult result, const CampaignOptions& options,
+                             const PairChild& child,
+                             const std::function<void(const PairProgress&)>& on_progress);
 
 }  // namespace mapcheck::cli

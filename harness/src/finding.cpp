@@ -59,6 +59,10 @@ void save(const Finding& f) {
     write_text(f.dir / "log.txt", f.log);
     files["log"] = "log.txt";
   }
+  if (!f.details.empty()) {
+    write_text(f.dir / "history.txt", f.details);
+    files["history"] = "history.txt";
+  }
   const nlohmann::json record = {
       {"map", f.map},
       {"suite", f.suite},

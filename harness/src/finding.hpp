@@ -8,6 +8,7 @@
 //     program.txt     the minimised (or raw) program as text
 //     reproducer.cpp  a GoogleTest test that calls the map directly (when it could be printed)
 //     log.txt         the tail of the map's stderr (a sanitizer report, an abort message)
+//     history.txt     stress suite: the minimal history, one column per thread, and the verdict
 //
 // finding.json is the record the report reads back, so a finding written by a child process that
 // then died is still reported.
@@ -37,6 +38,7 @@ struct Finding {
   std::optional<Program> minimal;
   std::string reproducer;  // C++ text, or empty
   std::string log;         // stderr tail
+  std::string details;     // stress suite: the minimal history and the checker's explanation
   std::filesystem::path dir;
   // Set by the report when the finding is listed in the expected-findings file.
   std::string known_as;

@@ -1,6 +1,6 @@
 // `mapcheck`: checks hash maps against mapcheck's models, each case in a child process.
 //
-//   mapcheck list                      the maps and suites compiled in
+//   mapcheck list                      the maps (sequential and concurrent) and suites compiled in
 //   mapcheck run [options]             run suites on maps (run_options.def), write the report
 //   mapcheck replay FILE...            re-run a saved finding or fuzz input, print the reproducer
 //
@@ -32,6 +32,7 @@
 #include "mapcheck/registry.hpp"
 #include "mapcheck/replay_hash_key.hpp"
 #include "report.hpp"
+#include "stress_suite.hpp"
 
 #ifndef MAPCHECK_EXPECTED_FINDINGS
 #define MAPCHECK_EXPECTED_FINDINGS ""
@@ -56,23 +57,45 @@ struct RunOptions {
 #undef MAPCHECK_RUN_OPTION
 };
 
-std::vector<const MapEntry*> sorted_maps() {
-  std::vector<const MapEntry*> maps;
-  for (const MapEntry& m : registered_maps()) maps.push_back(&m);
+// A map by name: its sequential entry, its concurrent entry, or both (registry.hpp,
+// concurrent_registry.hpp).
+struct MapChoice {
+  std::string name;
+  const MapEntry* sequential = nullptr;
+  const ConcurrentMapEntry* concurrent = nullptr;
+};
+
+std::vector<MapChoice> sorted_maps() {
+  std::vector<MapChoice> maps;
+  auto slot = [&](std::string_view name) -> MapChoice& {
+    for (MapChoice& m : maps)
+      if (m.name == name) return m;
+    return maps.emplace_back(MapChoice{std::string(name)});
+  };
+  for (const MapEntry& m : registered_maps()) slot(m.name).sequential = &m;
+  for (const ConcurrentMapEntry& m : registered_concurrent_maps()) slot(m.name).concurrent = &m;
   std::sort(maps.begin(), maps.end(),
-            [](const MapEntry* a, const MapEntry* b) { return a->name < b->name; });
+            [](const MapChoice& a, const MapChoice& b) { return a.name < b.name; });
   return maps;
 }
 
 std::string map_names() {
   std::string out;
-  for (const MapEntry* m : sorted_maps()) out += (out.empty() ? "" : ", ") + std::string(m->name);
+  for (const MapChoice& m : sorted_maps()) out += (out.empty() ? "" : ", ") + m.name;
+  return out;
+}
+
+// The suites: the program modes (modes.hpp), then the stress suite.
+std::vector<std::string> all_suites() {
+  std::vector<std::string> out;
+  for (const Mode& m : kModes) out.emplace_back(m.name);
+  out.emplace_back(kStressSuite);
   return out;
 }
 
 std::string suite_names() {
   std::string out;
-  for (const Mode& m : kModes) out += (out.empty() ? "" : ", ") + std::string(m.name);
+  for (const std::string& s : all_suites()) out += (out.empty() ? "" : ", ") + s;
   return out;
 }
 
@@ -84,27 +107,28 @@ std::vector<std::string> split_list(const std::string& text) {
   return out;
 }
 
-std::vector<const MapEntry*> select_maps(const std::string& spec) {
-  if (spec == "all") return sorted_maps();
-  std::vector<const MapEntry*> out;
+std::vector<MapChoice> select_maps(const std::string& spec) {
+  const std::vector<MapChoice> all = sorted_maps();
+  if (spec == "all") return all;
+  std::vector<MapChoice> out;
   for (const std::string& name : split_list(spec)) {
-    const MapEntry* m = find_map(name);
-    if (m == nullptr)
+    const auto it =
+        std::find_if(all.begin(), all.end(), [&](const MapChoice& m) { return m.name == name; });
+    if (it == all.end())
       throw UsageError(fmt::format("--map: no map called '{}' (maps: {})", name, map_names()));
-    out.push_back(m);
+    out.push_back(*it);
   }
   return out;
 }
 
-std::vector<Mode> select_suites(const std::string& spec) {
-  if (spec == "all") return {kModes.begin(), kModes.end()};
-  std::vector<Mode> out;
+std::vector<std::string> select_suites(const std::string& spec) {
+  if (spec == "all") return all_suites();
+  std::vector<std::string> out;
   for (const std::string& name : split_list(spec)) {
-    const auto mode = find_mode(name);
-    if (!mode)
+    if (name != kStressSuite && !find_mode(name))
       throw UsageError(
           fmt::format("--suite: no suite called '{}' (suites: {})", name, suite_names()));
-    out.push_back(*mode);
+    out.push_back(name);
   }
   return out;
 }
@@ -127,15 +151,24 @@ Shard parse_shard(const std::string& text) {
 // ---- list ----
 int list_command() {
   fmt::print("maps:\n");
-  for (const MapEntry* m : sorted_maps()) {
-    std::string caps;
-    for (std::size_t c = 1; c < kCapabilities.size(); ++c)
-      if (m->capabilities.has(static_cast<Capability>(c)))
-        caps += (caps.empty() ? "" : " ") + std::string(kCapabilities[c].name);
-    fmt::print("  {:<28} {}\n  {:<28} promises: {}\n", m->name, m->cpp_name, "", caps);
+  for (const MapChoice& choice : sorted_maps()) {
+    if (const MapEntry* m = choice.sequential) {
+      std::string caps;
+      for (std::size_t c = 1; c < kCapabilities.size(); ++c)
+        if (m->capabilities.has(static_cast<Capability>(c)))
+          caps += (caps.empty() ? "" : " ") + std::string(kCapabilities[c].name);
+      fmt::print("  {:<28} {}\n  {:<28} promises: {}\n", m->name, m->cpp_name, "", caps);
+    }
+    if (const ConcurrentMapEntry* m = choice.concurrent) {
+      fmt::print("  {:<28} {} (concurrent)\n  {:<28} calls: {}\n", m->name, m->cpp_name, "",
+                 stress::names_of(m->offered));
+      if (!m->exclusive.empty())
+        fmt::print("  {:<28} only alone: {}\n", "", stress::names_of(m->exclusive));
+    }
   }
   fmt::print("suites:\n");
   for (const Mode& s : kModes) fmt::print("  {:<28} {}\n", s.name, s.help);
+  fmt::print("  {:<28} {}\n", kStressSuite, kStressSuiteHelp);
   return kExitHeld;
 }
 
@@ -150,9 +183,8 @@ class ProgressLine {
                  static_cast<unsigned long long>(p.cases), findings, p.seconds_left);
   }
   void done(const PairResult& r) {
-    const std::string verdict =
-        r.finding ? fmt::format("{}: {}", to_string(r.finding->kind), r.finding->message)
-                  : std::string("pass");
+    std::string verdict = r.status == PairStatus::not_applicable ? "n/a" : "pass";
+    if (r.finding) verdict = fmt::format("{}: {}", to_string(r.finding->kind), r.finding->message);
     if (live_) std::fputs("\r\033[K", stderr);
     std::fprintf(stderr, "%-28s %-13s cases %8llu  %5.1f s  %s\n", r.map.c_str(), r.suite.c_str(),
                  static_cast<unsigned long long>(r.cases), r.seconds, verdict.c_str());
@@ -185,8 +217,8 @@ int run_command(const RunOptions& options) {
       throw UsageError(fmt::format("--expected: {}", e.what()));
     }
   }
-  for (const MapEntry* m : maps) run.maps.emplace_back(m->name);
-  for (const Mode& s : suites) run.suites.emplace_back(s.name);
+  for (const MapChoice& m : maps) run.maps.emplace_back(m.name);
+  run.suites = suites;
 
   CampaignOptions campaign;
   campaign.seed = options.seed;
@@ -197,12 +229,20 @@ int run_command(const RunOptions& options) {
 
   ProgressLine line;
   std::size_t pair_index = 0;
-  for (const MapEntry* map : maps) {
-    for (const Mode& suite : suites) {
+  const auto show = [&](const PairProgress& p) {
+    line.show(p, run.unexpected_findings() + run.known_findings());
+  };
+  for (const MapChoice& map : maps) {
+    for (const std::string& suite : suites) {
       if (pair_index++ % shard.count != shard.index) continue;
-      PairResult result = run_pair(*map, suite, campaign, [&](const PairProgress& p) {
-        line.show(p, run.unexpected_findings() + run.known_findings());
-      });
+      PairResult result;
+      result.map = map.name;
+      result.suite = suite;
+      result.status = PairStatus::not_applicable;
+      if (suite == kStressSuite && map.concurrent != nullptr)
+        result = run_stress_pair(*map.concurrent, campaign, show);
+      if (suite != kStressSuite && map.sequential != nullptr)
+        result = run_pair(*map.sequential, *find_mode(suite), campaign, show);
       if (result.finding) mark_if_expected(*result.finding, run.expected);
       line.done(result);
       run.pairs.push_back(std::move(result));
@@ -246,6 +286,11 @@ ReplayInput classify(const std::filesystem::path& path, const std::string& map_o
   input.bytes = read_bytes(file);
   input.suite = "program";
   if (auto finding = load_finding(file.parent_path())) {
+    if (finding->suite == kStressSuite)
+      throw UsageError(
+          fmt::format("{}: a stress finding replays with its reproducer.cpp (a C++ "
+                      "program that re-runs the minimal program until it fails)",
+                      path.string()));
     input.map = finding->map;
     if (file.filename() == "input.bin") input.suite = finding->suite;
   } else {

@@ -42,6 +42,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -167,14 +168,38 @@ inline void add_clears(const History& history, std::map<MapKey, KeyHistory>& key
   }
 }
 
-// Reports whether a call that may write `h`'s key (a point op or a clear) overlaps `range`.
-inline bool written_during(const History& history, const KeyHistory& h, const HistoryOp& range) {
+// A set of call intervals that answers "does any of them overlap [invoke, response]?" in
+// O(log n): sorted by invocation, with the latest response among each prefix. The calls that
+// start no later than the query ends are a prefix; one of them overlaps iff that prefix's latest
+// response is no earlier than the query's start (overlaps() in history.hpp).
+class IntervalIndex {
+ public:
+  void add(Timestamp invoke, Timestamp response) { spans_.push_back({invoke, response}); }
+  void seal() {
+    std::sort(spans_.begin(), spans_.end());
+    Timestamp latest = 0;
+    for (auto& [invoke, response] : spans_) latest = response = std::max(latest, response);
+  }
+  bool overlaps(const HistoryOp& query) const {
+    const auto end =
+        std::upper_bound(spans_.begin(), spans_.end(), std::pair(query.response, ~Timestamp{0}));
+    return end != spans_.begin() && std::prev(end)->second >= query.invoke;
+  }
+
+ private:
+  std::vector<std::pair<Timestamp, Timestamp>> spans_;  // (invoke, latest response so far)
+};
+
+// The calls that may write `h`'s key (its own writes and every clear).
+inline IntervalIndex writes_of(const History& history, const KeyHistory& h) {
+  IntervalIndex writes;
   for (std::size_t i = 0; i < h.calls.size(); ++i) {
     const HistoryOp& op = history[h.calls[i]];
-    if (h.roles[i] == EntryRole::own || h.roles[i] == EntryRole::clear)
-      if (may_write(op.kind) && overlaps(op, range)) return true;
+    if ((h.roles[i] == EntryRole::own || h.roles[i] == EntryRole::clear) && may_write(op.kind))
+      writes.add(op.invoke, op.response);
   }
-  return false;
+  writes.seal();
+  return writes;
 }
 
 inline std::string key_text(MapKey k) { return "k" + std::to_string(k); }
@@ -182,6 +207,9 @@ inline std::string key_text(MapKey k) { return "k" + std::to_string(k); }
 // Adds what each range saw (and did not see) to the keys' sub-histories, and reports duplicates.
 inline void add_ranges(const History& history, std::map<MapKey, KeyHistory>& keys,
                        std::vector<Violation>& violations, CheckStats& stats) {
+  // Before any range read joins the sub-histories (the reads write nothing).
+  std::map<MapKey, IntervalIndex> writes;
+  for (const auto& [key, h] : keys) writes.emplace(key, writes_of(history, h));
   for (std::size_t i = 0; i < history.size(); ++i) {
     const HistoryOp& range = history[i];
     if (range.kind != HistoryOpKind::range) continue;
@@ -201,7 +229,7 @@ inline void add_ranges(const History& history, std::map<MapKey, KeyHistory>& key
       auto it = seen.find(key);
       if (it != seen.end()) {
         reads.push_back({key, Observed{true, it->second, std::nullopt}});
-      } else if (!written_during(history, h, range)) {
+      } else if (!writes.at(key).overlaps(range)) {
         reads.push_back({key, Observed{false, std::nullopt, std::nullopt}});
       }
     }
@@ -211,13 +239,6 @@ inline void add_ranges(const History& history, std::map<MapKey, KeyHistory>& key
       ++stats.range_reads;
     }
   }
-}
-
-// Reports whether no call other than size() overlaps the size() call `s`.
-inline bool quiescent(const History& history, const HistoryOp& s) {
-  for (const HistoryOp& op : history)
-    if (op.kind != HistoryOpKind::size && overlaps(op, s)) return false;
-  return true;
 }
 
 // The unique-writes register view of a sub-history, or nothing when the fast path does not apply.
@@ -550,10 +571,15 @@ inline void check_sizes(const History& history, const std::vector<std::size_t>& 
 
 // The quiescent size() calls, by invocation; counts the others as unchecked.
 inline std::vector<std::size_t> quiescent_sizes(const History& history, CheckStats& stats) {
+  // A size() is quiescent when no call other than a size() overlaps it.
+  IntervalIndex others;
+  for (const HistoryOp& op : history)
+    if (op.kind != HistoryOpKind::size) others.add(op.invoke, op.response);
+  others.seal();
   std::vector<std::size_t> sizes;
   for (std::size_t i = 0; i < history.size(); ++i) {
     if (history[i].kind != HistoryOpKind::size) continue;
-    if (quiescent(history, history[i])) {
+    if (!others.overlaps(history[i])) {
       sizes.push_back(i);
     } else {
       ++stats.sizes_unchecked;

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <utility>
 
@@ -21,6 +22,7 @@ namespace mapcheck::stress {
 struct MinimizeOptions {
   std::size_t tries_per_candidate = 24;
   double seconds = 20;
+  std::function<void()> on_run;  // after each run (a supervisor's heartbeat)
 };
 
 struct Minimized {
@@ -67,6 +69,7 @@ Minimized minimize(StressProgram program, Attempt failing, const MinimizeOptions
     for (std::size_t i = 0; i < options.tries_per_candidate && !out_of_time(); ++i) {
       ++out.runs;
       Attempt a = attempt<A>(candidate);
+      if (options.on_run) options.on_run();
       if (!a.shows_signal_of(original)) continue;
       out.program = std::move(candidate);
       out.failing = std::move(a);

@@ -11,9 +11,9 @@
 
 #include <cstdint>
 #include <memory>
-#include <utility>
 #include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <oneapi/tbb/concurrent_hash_map.h>
