@@ -8,9 +8,6 @@
 //   registers   loads and blind stores of unique values: the fast path's domain, so fast_path
 //               against search_only compares zones with the search on the same history;
 //   everything  every kind of call: the fast path never applies, only search_only is measured.
-//               At 1M calls it would take most of an hour: the checker's passes over ranges and
-//               size() calls are quadratic in the history's length (23 s at 100k calls, 108 s at
-//               200k), so that case is registered only when asked for with --slow_cases.
 //
 // Names follow `linearizability/<mix>/<fast_path|search_only>/ops:<n>`; items_per_second counts
 // calls checked. Counters: keys decided by zones and by the search, configurations the search
@@ -20,9 +17,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
-#include <string_view>
 #include <utility>
-#include <vector>
 
 #include <benchmark/benchmark.h>
 
@@ -46,11 +41,10 @@ constexpr std::size_t kThreads = 8;
 constexpr MapKey kKeys = 64;
 constexpr std::uint64_t kSeed = 2024;
 
-// Histories of a million calls take seconds or more to check: one iteration each keeps the whole
-// binary to a few minutes.
+// Histories of a million calls take seconds or more to check: they run once each, which keeps the
+// whole binary to about a minute.
 constexpr std::int64_t kSmallSizes[] = {10'000, 100'000};
 constexpr std::int64_t kLargeSize = 1'000'000;
-constexpr std::string_view kSlowCasesFlag = "--slow_cases";
 
 // The history of `ops` calls for `mix`, generated on first use and kept for the other cases.
 const History& history_for(Mix mix, std::size_t ops) {
@@ -86,15 +80,13 @@ void BM_check(benchmark::State& state, Mix mix, bool zone_fast_path) {
   state.counters["undecided_keys"] = static_cast<double>(report.undecided.size());
 }
 
-// Registers `linearizability/<mix_name>/<fast_path|search_only>` at 10k and 100k calls, and at 1M
-// when `with_large` is set.
-void register_case(const char* mix_name, Mix mix, bool zone_fast_path, bool with_large) {
+// Registers `linearizability/<mix_name>/<fast_path|search_only>` at 10k, 100k and 1M calls.
+void register_case(const char* mix_name, Mix mix, bool zone_fast_path) {
   const std::string name =
       std::string("linearizability/") + mix_name + (zone_fast_path ? "/fast_path" : "/search_only");
   auto* small = benchmark::RegisterBenchmark(name.c_str(), BM_check, mix, zone_fast_path);
   small->ArgName("ops")->Unit(benchmark::kMillisecond);
   for (std::int64_t ops : kSmallSizes) small->Arg(ops);
-  if (!with_large) return;
   benchmark::RegisterBenchmark(name.c_str(), BM_check, mix, zone_fast_path)
       ->ArgName("ops")
       ->Arg(kLargeSize)
@@ -105,24 +97,11 @@ void register_case(const char* mix_name, Mix mix, bool zone_fast_path, bool with
 }  // namespace
 
 int main(int argc, char** argv) {
-  // --slow_cases is ours: take it out before the library sees the arguments.
-  bool slow_cases = false;
-  std::vector<char*> args;
-  for (int i = 0; i < argc; ++i) {
-    if (argv[i] == kSlowCasesFlag) {
-      slow_cases = true;
-    } else {
-      args.push_back(argv[i]);
-    }
-  }
-  int args_count = static_cast<int>(args.size());
-  args.push_back(nullptr);  // argv[argc] is null, as for main's
-
-  register_case("registers", Mix::registers, true, true);
-  register_case("registers", Mix::registers, false, true);
-  register_case("everything", Mix::everything, false, slow_cases);
-  benchmark::Initialize(&args_count, args.data());
-  if (benchmark::ReportUnrecognizedArguments(args_count, args.data())) return 1;
+  register_case("registers", Mix::registers, true);
+  register_case("registers", Mix::registers, false);
+  register_case("everything", Mix::everything, false);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

@@ -352,21 +352,17 @@ inline std::string describe(const HistoryOp& op) {
 inline std::optional<std::string> validate(const History& history) {
   for (std::size_t i = 0; i < history.size(); ++i) {
     const HistoryOp& op = history[i];
-    std::ostringstream why;
-    why << "history op #" << i << " " << describe(op) << ": ";
-    if (op.invoke > op.response) {
-      why << "responds (" << op.response << ") before it is invoked (" << op.invoke << ")";
-      return why.str();
-    }
-    if (op.kind == HistoryOpKind::size && !op.size) {
-      why << "a size record without the count";
-      return why.str();
-    }
+    // The message is built only for a malformed record: this runs once per call checked.
+    auto why = [&](const std::string& what) -> std::optional<std::string> {
+      return "history op #" + std::to_string(i) + " " + describe(op) + ": " + what;
+    };
+    if (op.invoke > op.response)
+      return why("responds (" + std::to_string(op.response) + ") before it is invoked (" +
+                 std::to_string(op.invoke) + ")");
+    if (op.kind == HistoryOpKind::size && !op.size) return why("a size record without the count");
     if (is_point_op(op.kind) && op.kind != HistoryOpKind::insert && op.observed.value &&
-        op.observed.found == false) {
-      why << "reports a value together with an absent key";
-      return why.str();
-    }
+        op.observed.found == false)
+      return why("reports a value together with an absent key");
   }
   return std::nullopt;
 }
