@@ -114,7 +114,20 @@ IsolatedOutcome run_isolated_campaign(CampaignOptions options, std::string_view 
   // UBSan with halt_on_error) ends a process with exit status 1, TSan a finished one that reported
   // races with 66, and TSan's handler for a crash with that same 66.
   const bool died = !page->completed.load();
-  if (died) {
+  // TSan with halt_on_error=1 (the tsan preset's setting) ends a process at its first race with
+  // its exitcode, 66: a data race, not classified further and not minimised.
+  const bool tsan_halted = kRacesDetected && WIFEXITED(status) && WEXITSTATUS(status) == 66;
+  if (died && tsan_halted) {
+    out.finding = FindingClass::data_race;
+    out.program_index = out.programs;
+    out.seconds_to_detect = detail::now_seconds() - page->start_seconds;
+    out.report = "ThreadSanitizer halted on a data race in program " +
+                 std::to_string(out.program_index) +
+                 " (not minimised: TSAN_OPTIONS=halt_on_error=0 lets the run classify and "
+                 "minimise it)\n" +
+                 reproducer_source(program_of<A>(options, out.program_index), adapter_type,
+                                   adapter_header, std::string(A::name) + ": data race");
+  } else if (died) {
     out.finding = FindingClass::crashed;
     out.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     out.program_index = out.programs;  // the program after the last one finished

@@ -8,6 +8,7 @@
 // returns always failed at least once, so the printed reproducer is real even when not minimal.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -78,8 +79,16 @@ Minimized minimize(StressProgram program, Attempt failing, const MinimizeOptions
     return false;
   };
 
+  // A burst in which no thread calls anything only adds a barrier: dropped without a run.
+  auto drop_empty_bursts = [&] {
+    std::erase_if(out.program.bursts, [](const Burst& b) {
+      return std::all_of(b.threads.begin(), b.threads.end(),
+                         [](const auto& calls) { return calls.empty(); });
+    });
+  };
   for (bool shrunk = true; shrunk && !out_of_time();) {
     shrunk = false;
+    drop_empty_bursts();
     for (std::size_t t = out.program.threads; t-- > 0 && out.program.threads > 1;)
       shrunk |= accept(detail::without_thread(out.program, t));
     for (std::size_t b = out.program.bursts.size(); b-- > 0;)
@@ -97,6 +106,7 @@ Minimized minimize(StressProgram program, Attempt failing, const MinimizeOptions
       }
     }
   }
+  drop_empty_bursts();
   return out;
 }
 
