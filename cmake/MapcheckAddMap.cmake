@@ -1,7 +1,7 @@
 # mapcheck_add_map(NAME <name> ADAPTER <header> TYPE <adapter type> [options])
 # mapcheck_add_map(NAME <name> HEADER <header> MAP_TYPE "<ns::Map<K, V, H, E, A>>"
 #                  PROFILE <profile> [options])
-#   options: [LIBRARIES <targets>...] [BUNDLED] [SECONDS <s>] [EXPECT_FINDING]
+#   options: [LIBRARIES <targets>...] [BUNDLED] [SECONDS <s>] [EXPECT_FINDING [MATCHING <regex>]]
 #            [RUN_ARGS <mapcheck run options>...]
 #
 # Plugs one map into mapcheck. The first form names an adapter (harness/include/mapcheck/
@@ -17,12 +17,13 @@
 #   otherwise       builds a command of its own, mapcheck_<name>, that checks that map;
 #   and adds a ctest test, mapcheck.<name> (label `mapcheck`), running every suite on the map for
 #   SECONDS (default 2) each. With EXPECT_FINDING (the bug zoo's planted-bug maps) the test passes
-#   only if the run reports a finding.
+#   only if the run reports a finding (and, with MATCHING, its output matches the regex).
 # The adapter's header is printed into reproducers as the map's users include it. LIBRARIES are
 # what the map needs to link; RUN_ARGS go to the test's `mapcheck run`.
 function(mapcheck_add_map)
   cmake_parse_arguments(ARG "BUNDLED;EXPECT_FINDING"
-                        "NAME;ADAPTER;TYPE;HEADER;MAP_TYPE;PROFILE;SECONDS" "LIBRARIES;RUN_ARGS"
+                        "NAME;ADAPTER;TYPE;HEADER;MAP_TYPE;PROFILE;SECONDS;MATCHING"
+                        "LIBRARIES;RUN_ARGS"
                         ${ARGN})
   if(NOT ARG_NAME)
     message(FATAL_ERROR "mapcheck_add_map: NAME is required")
@@ -95,8 +96,13 @@ MAPCHECK_REGISTER_MAP(${ARG_TYPE}, \"${ARG_ADAPTER}\");
     set(run_args run --map ${ARG_NAME} --seconds ${ARG_SECONDS}
                  --out ${CMAKE_BINARY_DIR}/mapcheck-out/${ARG_NAME} ${ARG_RUN_ARGS})
     if(ARG_EXPECT_FINDING)
+      set(match_arg)
+      if(ARG_MATCHING)
+        set(match_arg "-DMATCH=${ARG_MATCHING}")
+      endif()
       add_test(NAME mapcheck.${ARG_NAME}
                COMMAND ${CMAKE_COMMAND} -DCOMMAND=$<TARGET_FILE:${command}> "-DARGS=${run_args}"
+                       ${match_arg}
                        -P ${MAPCHECK_CMAKE_DIR}/MapcheckExpectFinding.cmake)
     else()
       add_test(NAME mapcheck.${ARG_NAME} COMMAND ${command} ${run_args})

@@ -33,8 +33,13 @@ std::uint64_t name_hash(std::string_view name) {
   return h;
 }
 
-Program program_of(const std::vector<std::uint8_t>& bytes, const Mode& suite, const MapEntry& map) {
+Program program_of(const std::vector<std::uint8_t>& bytes, const Mode& suite, const MapEntry& map,
+                   Capabilities withheld) {
   Program program = decode(bytes, suite.dialect);
+  std::erase_if(program.ops, [&](const Op& op) {
+    const Capability needs = info(op.kind).needs;
+    return needs != Capability::none && withheld.has(needs);
+  });
   if (program.ops.size() > kMaxOps) program.ops.resize(kMaxOps);
   fit_to(program, map.capabilities);
   return program;
@@ -54,7 +59,7 @@ int run_cases(const MapEntry& map, const Mode& suite, const CampaignOptions& opt
     progress.next_op.store(0);
     std::memcpy(progress.case_bytes, bytes.data(), bytes.size());
     progress.case_size.store(static_cast<std::uint32_t>(bytes.size()));
-    const Program program = program_of(bytes, suite, map);
+    const Program program = program_of(bytes, suite, map, options.withheld);
     if (auto failure = map.run(program, on_op, &progress)) {
       progress.next_op.store(static_cast<std::uint32_t>(failure->op_index));
       Finding finding;
@@ -93,7 +98,7 @@ bool same_kind(const ChildOutcome& outcome, FindingKind kind) {
 void minimise_in_children(Finding& finding, const std::string& outcome_text, const MapEntry& map,
                           const Mode& suite, const CampaignOptions& options,
                           SharedProgress& progress) {
-  const Program original = program_of(finding.input, suite, map);
+  const Program original = program_of(finding.input, suite, map, options.withheld);
   const auto stop = Clock::now() + options.minimise_budget;
   // A hanging candidate costs a whole timeout: probes wait at most a second (a slower op than that
   // is taken for the hang, which is what the finding is about anyway).
@@ -213,7 +218,7 @@ PairResult run_pair(const MapEntry& map, const Mode& suite, const CampaignOption
                              const Progress& progress) {
     const std::uint32_t size = std::min<std::uint32_t>(progress.case_size.load(), kMaxCaseBytes);
     finding.input.assign(progress.case_bytes, progress.case_bytes + size);
-    const Program program = program_of(finding.input, suite, map);
+    const Program program = program_of(finding.input, suite, map, options.withheld);
     const std::size_t op = progress.next_op.load();
     finding.message =
         fmt::format("{} during op #{} {}", outcome.describe(), op,

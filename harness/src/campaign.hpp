@@ -33,6 +33,8 @@ struct CampaignOptions {
   std::chrono::milliseconds op_timeout{10'000};
   std::chrono::milliseconds minimise_budget{30'000};  // for crashes, one child per candidate
   std::filesystem::path out = "mapcheck-out";
+  // Ops that need one of these are left out of every case (expected_findings.hpp: "withhold").
+  Capabilities withheld;
 };
 
 enum class PairStatus { pass, finding, not_applicable };
@@ -44,6 +46,7 @@ struct PairResult {
   std::uint64_t cases = 0;
   double seconds = 0;
   std::optional<Finding> finding;
+  std::string note;  // what ran after a known finding, with its capabilities withheld
 };
 
 // What a progress display is told while a pair runs.

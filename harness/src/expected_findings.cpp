@@ -32,14 +32,23 @@ std::vector<ExpectedFinding> load_expected_findings(const std::filesystem::path&
         !std::all_of(contains.begin(), contains.end(), [](const auto& c) { return c.is_string(); }))
       throw std::runtime_error(fmt::format("{}: \"contains\" must be a list of strings: {}",
                                            path.string(), entry.dump()));
+    Capabilities withhold;
+    for (const auto& name : entry.value("withhold", nlohmann::json::array())) {
+      const auto row = std::find_if(kCapabilities.begin() + 1, kCapabilities.end(),
+                                    [&](const CapabilityInfo& c) { return name == c.name; });
+      if (row == kCapabilities.end())
+        throw std::runtime_error(fmt::format("{}: \"withhold\": no capability {} in {}",
+                                             path.string(), name.dump(), entry.dump()));
+      withhold = withhold.with(static_cast<Capability>(row - kCapabilities.begin()));
+    }
     out.push_back({entry.value("map", ""), entry.value("suite", "*"),
                    contains.get<std::vector<std::string>>(), entry.value("version", ""),
-                   entry.value("why", "")});
+                   entry.value("why", ""), withhold});
   }
   return out;
 }
 
-void mark_if_expected(Finding& finding, std::vector<ExpectedFinding>& expected) {
+const ExpectedFinding* mark_if_expected(Finding& finding, std::vector<ExpectedFinding>& expected) {
   for (ExpectedFinding& e : expected) {
     if (e.map != finding.map) continue;
     if (e.suite != "*" && e.suite != finding.suite) continue;
@@ -50,8 +59,17 @@ void mark_if_expected(Finding& finding, std::vector<ExpectedFinding>& expected) 
       continue;
     e.matched = true;
     finding.known_as = e.version.empty() ? e.why : fmt::format("{} ({})", e.why, e.version);
-    return;
+    return &e;
   }
+  return nullptr;
+}
+
+std::string capability_names(Capabilities set) {
+  std::string out;
+  for (std::size_t c = 1; c < kCapabilities.size(); ++c)
+    if (set.has(static_cast<Capability>(c)))
+      out += (out.empty() ? "" : ", ") + std::string(kCapabilities[c].name);
+  return out;
 }
 
 }  // namespace mapcheck::cli

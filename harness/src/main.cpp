@@ -194,6 +194,35 @@ class ProgressLine {
   bool live_;
 };
 
+// After a known finding whose entry withholds capabilities: the pair runs again without the ops
+// that need them (its findings under <out>/after-known/), and again after each further known
+// finding that withholds more. A new finding replaces the known one in the result, so that it
+// fails the run; the last pass or known finding becomes the note.
+void go_on_without(PairResult& result, const MapEntry& map, const Mode& suite,
+                   const CampaignOptions& campaign, Capabilities withhold, Run& run,
+                   const std::function<void(const PairProgress&)>& show) {
+  CampaignOptions again = campaign;
+  again.out = campaign.out / "after-known";
+  for (int round = 0; round < 4; ++round) {
+    again.withheld = again.withheld | withhold;
+    PairResult next = run_pair(map, suite, again, show);
+    const std::string without = capability_names(again.withheld);
+    if (!next.finding) {
+      result.note = fmt::format("then pass ({} cases without {})", next.cases, without);
+      return;
+    }
+    const ExpectedFinding* known = mark_if_expected(*next.finding, run.expected);
+    if (known == nullptr) {
+      next.note = fmt::format("after a known finding, without {}", without);
+      result = std::move(next);
+      return;
+    }
+    result.note = fmt::format("then another known finding without {}", without);
+    if (capability_names(again.withheld | known->withhold) == without) return;  // nothing new
+    withhold = known->withhold;
+  }
+}
+
 int run_command(const RunOptions& options) {
   const auto maps = select_maps(options.map);
   const auto suites = select_suites(options.suite);
@@ -243,7 +272,12 @@ int run_command(const RunOptions& options) {
         result = run_stress_pair(*map.concurrent, campaign, show);
       if (suite != kStressSuite && map.sequential != nullptr)
         result = run_pair(*map.sequential, *find_mode(suite), campaign, show);
-      if (result.finding) mark_if_expected(*result.finding, run.expected);
+      const ExpectedFinding* known =
+          result.finding ? mark_if_expected(*result.finding, run.expected) : nullptr;
+      if (known != nullptr && map.sequential != nullptr && suite != kStressSuite &&
+          !capability_names(known->withhold).empty())
+        go_on_without(result, *map.sequential, *find_mode(suite), campaign, known->withhold, run,
+                      show);
       line.done(result);
       run.pairs.push_back(std::move(result));
     }

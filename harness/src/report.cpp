@@ -42,11 +42,13 @@ const char* cell_word(Cell cell) {
   return "?";
 }
 
-// The cell's words, with the case count for a pass.
+// The cell's words, with the case count for a pass and what ran after a known finding.
 std::string cell_text(const PairResult* pair) {
   const Cell cell = cell_of(pair);
-  if (cell == Cell::pass) return fmt::format("pass ({} cases)", pair->cases);
-  return cell_word(cell);
+  std::string text = cell == Cell::pass ? fmt::format("pass ({} cases)", pair->cases)
+                                        : std::string(cell_word(cell));
+  if (pair != nullptr && !pair->note.empty()) text += "; " + pair->note;
+  return text;
 }
 
 std::string read_file(const std::filesystem::path& path) {
@@ -139,11 +141,8 @@ std::string summary_table(const Run& run) {
 std::string to_json(const Run& run) {
   nlohmann::json pairs = nlohmann::json::array();
   for (const PairResult& p : run.pairs) {
-    nlohmann::json j = {{"map", p.map},
-                        {"suite", p.suite},
-                        {"status", cell_word(cell_of(&p))},
-                        {"cases", p.cases},
-                        {"seconds", p.seconds}};
+    nlohmann::json j = {{"map", p.map},     {"suite", p.suite}, {"status", cell_word(cell_of(&p))},
+                        {"cases", p.cases}, {"note", p.note},   {"seconds", p.seconds}};
     if (p.finding) {
       const Finding& f = *p.finding;
       j["finding"] = {{"kind", to_string(f.kind)},

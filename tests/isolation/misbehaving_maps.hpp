@@ -6,7 +6,10 @@
 //                holds more than 20 entries (a map that corrupts itself);
 //   HangingMap   find(k) for a key that is absent spins forever once the map holds more than
 //                20 entries (a probe loop that never meets an empty slot);
-//   AbortingMap  clear() of a map holding more than 20 entries fails an assertion (abort).
+//   AbortingMap  clear() of a map holding more than 20 entries fails an assertion (abort);
+//   TwoBugsMap   reserve() aborts (listed as known in two_bugs_expected.json, which withholds
+//                reserve), and erase(k) of a present key reports 0 once the map holds more than
+//                20 entries: the finding the run must still report after the known one.
 // The threshold keeps the first ops of a case harmless, so the minimiser has work to do.
 #pragma once
 
@@ -63,6 +66,21 @@ class AbortingMap : public std::unordered_map<K, V, H, E, A> {
   }
 };
 
+template <class K, class V, class H, class E, class A>
+class TwoBugsMap : public std::unordered_map<K, V, H, E, A> {
+  using Base = std::unordered_map<K, V, H, E, A>;
+
+ public:
+  using Base::Base;
+  using Base::erase;
+  void reserve(std::size_t) { std::abort(); }
+  std::size_t erase(const K& key) {
+    const bool lie = this->size() > kHarmlessSize;
+    const std::size_t erased = Base::erase(key);
+    return lie ? 0 : erased;
+  }
+};
+
 // std-like: the operations are detected, the promises are std::unordered_map's (std_like.hpp).
 struct Crashing : StdLike<CrashingMap, Profile::node_chaining> {
   static constexpr std::string_view name = "crashing_map";
@@ -77,6 +95,11 @@ struct Hanging : StdLike<HangingMap, Profile::node_chaining> {
 struct Aborting : StdLike<AbortingMap, Profile::node_chaining> {
   static constexpr std::string_view name = "aborting_map";
   static constexpr std::string_view cpp_name = "mapcheck::isolation_test::Aborting";
+};
+
+struct TwoBugs : StdLike<TwoBugsMap, Profile::node_chaining> {
+  static constexpr std::string_view name = "two_bugs_map";
+  static constexpr std::string_view cpp_name = "mapcheck::isolation_test::TwoBugs";
 };
 
 }  // namespace mapcheck::isolation_test
