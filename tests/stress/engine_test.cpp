@@ -12,25 +12,17 @@
 #include "mapcheck/adapters/concurrent/locked_map.hpp"
 #include "mapcheck/stress/campaign.hpp"
 #include "mapcheck/stress/reproducer.hpp"
+#include "misbehaving_concurrent_maps.hpp"
 
 namespace {
 
 namespace stress = mapcheck::stress;
-namespace record = mapcheck::models::record;
 using stress::StressOpKind;
 using Std = mapcheck::adapters::LockedStdUnorderedMap;
 
 // Locked std::unordered_map whose insert claims to insert a key that is already there: a
-// deterministic bug that one thread shows in two calls.
-struct InsertAlwaysInserts : Std {
-  static constexpr std::string_view name = "insert_always_inserts";
-  static stress::HistoryOp insert(map_type& m, stress::MapKey k, stress::MapValue v) {
-    stress::HistoryOp op = Std::insert(m, k, v);
-    op.observed.found = false;
-    op.observed.value = std::nullopt;
-    return op;
-  }
-};
+// deterministic bug that one thread shows in two calls (shared with the command's isolation tests).
+using InsertAlwaysInserts = mapcheck::isolation_test::ConcurrentInsertLies;
 
 // Locked std::unordered_map whose erase throws.
 struct EraseThrows : Std {
