@@ -10,6 +10,7 @@
 // fixes it, that test fails and says so.
 #include <cstdio>
 #include <string>
+#include <string_view>
 
 #include <gtest/gtest.h>
 
@@ -63,6 +64,22 @@ TYPED_TEST(ConcurrentMapStress, ProgramsAreLinearizableAndRaceFree) {
   EXPECT_EQ(result.undecided, 0u);
 }
 
+// A known finding's campaign, in a child process (the finding may end it), printed with its
+// reproducer. `type` and `header` spell the adapter in that reproducer.
+template <class A>
+[[maybe_unused]] stress::IsolatedOutcome known_finding_campaign(std::string_view type,
+                                                                std::string_view header) {
+  stress::CampaignOptions options;
+  options.seconds = 60;
+  options.seed = 2026;
+  options.minimize.seconds = 10;
+  const stress::IsolatedOutcome outcome = stress::run_isolated_campaign<A>(options, type, header);
+  std::printf("%.*s: %s after %.3f s (program %zu)\n%s", static_cast<int>(A::name.size()),
+              A::name.data(), std::string(stress::class_name(outcome.finding)).c_str(),
+              outcome.seconds_to_detect, outcome.program_index, outcome.report.c_str());
+  return outcome;
+}
+
 #ifdef MAPCHECK_TSAN
 // Verifies the known finding on libcuckoo 0.3.1 (Debian 12): a data race, and only a race (every
 // history stays linearizable). A thread that grows the lock array (maybe_resize_locks appends a
@@ -73,16 +90,9 @@ TYPED_TEST(ConcurrentMapStress, ProgramsAreLinearizableAndRaceFree) {
 // process so that the race's report does not end this test (with halt_on_error=1 the child's
 // halt is the data race; with 0 the run also shows that every history stayed linearizable).
 TEST(KnownConcurrencyFindings, LibcuckooLockArrayGrowthRaces) {
-  stress::CampaignOptions options;
-  options.seconds = 60;
-  options.seed = 2026;
-  options.minimize.seconds = 10;
-  const stress::IsolatedOutcome outcome = stress::run_isolated_campaign<adapters::LibcuckooStress>(
-      options, "mapcheck::adapters::LibcuckooStress",
+  const stress::IsolatedOutcome outcome = known_finding_campaign<adapters::LibcuckooStress>(
+      "mapcheck::adapters::LibcuckooStress",
       "mapcheck/adapters/concurrent/libcuckoo_cuckoohash_map.hpp");
-  std::printf("libcuckoo_cuckoohash_map: %s after %.3f s (program %zu)\n%s",
-              std::string(stress::class_name(outcome.finding)).c_str(), outcome.seconds_to_detect,
-              outcome.program_index, outcome.report.c_str());
   EXPECT_EQ(outcome.finding, stress::FindingClass::data_race)
       << "the known race is gone or has changed: update this test and the closing note";
 }
@@ -96,16 +106,10 @@ TEST(KnownConcurrencyFindings, LibcuckooLockArrayGrowthRaces) {
 // cast. Found the first time a range() iterates a map that grew. Run in a child process, since
 // UBSan halts on it (halt_on_error=1).
 TEST(KnownConcurrencyFindings, TbbHashMapIteratorDowncastUnderUBSan) {
-  stress::CampaignOptions options;
-  options.seconds = 60;
-  options.seed = 2026;
   const stress::IsolatedOutcome outcome =
-      stress::run_isolated_campaign<adapters::TbbConcurrentHashMapStress>(
-          options, "mapcheck::adapters::TbbConcurrentHashMapStress",
+      known_finding_campaign<adapters::TbbConcurrentHashMapStress>(
+          "mapcheck::adapters::TbbConcurrentHashMapStress",
           "mapcheck/adapters/concurrent/tbb_concurrent_hash_map.hpp");
-  std::printf("tbb_concurrent_hash_map: %s after %.3f s (program %zu)\n%s",
-              std::string(stress::class_name(outcome.finding)).c_str(), outcome.seconds_to_detect,
-              outcome.program_index, outcome.report.c_str());
   EXPECT_EQ(outcome.finding, stress::FindingClass::crashed)
       << "the known UBSan report is gone: update this test and the closing note";
 }

@@ -49,6 +49,22 @@ namespace mapcheck::stress {
 using models::HistoryOp;
 using models::KeyValue;
 
+// Every (key, value) a map of pairs iterates over, in its order: what range() reports.
+template <class Map>
+std::vector<KeyValue> entries_of(const Map& m) {
+  std::vector<KeyValue> seen;
+  for (const auto& [k, v] : m) seen.push_back({k, v});
+  return seen;
+}
+
+// `entries` as the map's value_type, for a bulk insert(first, last).
+template <class Map>
+std::vector<typename Map::value_type> values_of(std::span<const KeyValue> entries) {
+  std::vector<typename Map::value_type> values;
+  for (const KeyValue& kv : entries) values.emplace_back(kv.key, kv.value);
+  return values;
+}
+
 // The rows `A` offers, found from the functions it defines (the one list of their signatures).
 template <class A>
 constexpr StressOpSet offered_ops() {

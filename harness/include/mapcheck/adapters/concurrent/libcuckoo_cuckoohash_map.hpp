@@ -66,10 +66,7 @@ struct LibcuckooStress {
     return models::record::compare_and_delete({}, k, expected, deleted);
   }
   static std::vector<stress::KeyValue> range(map_type& m) {
-    std::vector<stress::KeyValue> seen;
-    const auto table = m.lock_table();
-    for (const auto& [k, v] : table) seen.push_back({k, v});
-    return seen;
+    return stress::entries_of(m.lock_table());
   }
   static std::uint64_t size(map_type& m) { return m.size(); }
   static void clear(map_type& m) { m.clear(); }

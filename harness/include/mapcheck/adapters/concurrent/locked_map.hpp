@@ -78,11 +78,7 @@ struct LockedStress {
     return record::compare_and_delete({}, k, expected, deleted);
   }
   static std::vector<KeyValue> range(map_type& m) {
-    return m.with([](const Map& map) {
-      std::vector<KeyValue> seen;
-      for (const auto& [k, v] : map) seen.push_back({k, v});
-      return seen;
-    });
+    return m.with([](const Map& map) { return stress::entries_of(map); });
   }
   static std::uint64_t size(map_type& m) {
     return m.with([](const Map& map) { return map.size(); });

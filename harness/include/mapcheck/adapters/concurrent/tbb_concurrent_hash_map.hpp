@@ -62,17 +62,12 @@ struct TbbConcurrentHashMapStress {
     const bool deleted = m.find(a, k) && a->second == expected && m.erase(a);
     return models::record::compare_and_delete({}, k, expected, deleted);
   }
-  static std::vector<stress::KeyValue> range(map_type& m) {
-    std::vector<stress::KeyValue> seen;
-    for (const auto& [k, v] : m) seen.push_back({k, v});
-    return seen;
-  }
+  static std::vector<stress::KeyValue> range(map_type& m) { return stress::entries_of(m); }
   static std::uint64_t size(map_type& m) { return m.size(); }
   static void clear(map_type& m) { m.clear(); }
   static void reserve(map_type& m, std::uint64_t count) { m.rehash(count); }
   static void insert_range(map_type& m, std::span<const stress::KeyValue> entries) {
-    std::vector<map_type::value_type> values;
-    for (const stress::KeyValue& kv : entries) values.emplace_back(kv.key, kv.value);
+    const auto values = stress::values_of<map_type>(entries);
     m.insert(values.begin(), values.end());
   }
 };

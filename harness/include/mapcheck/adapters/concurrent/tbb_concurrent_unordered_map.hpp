@@ -44,16 +44,11 @@ struct TbbConcurrentUnorderedMapStress {
   static HistoryOp erase(map_type& m, MapKey k) {
     return models::record::erase({}, k, m.unsafe_erase(k) == 1);
   }
-  static std::vector<stress::KeyValue> range(map_type& m) {
-    std::vector<stress::KeyValue> seen;
-    for (const auto& [k, v] : m) seen.push_back({k, v});
-    return seen;
-  }
+  static std::vector<stress::KeyValue> range(map_type& m) { return stress::entries_of(m); }
   static std::uint64_t size(map_type& m) { return m.size(); }
   static void clear(map_type& m) { m.clear(); }
   static void insert_range(map_type& m, std::span<const stress::KeyValue> entries) {
-    std::vector<map_type::value_type> values;
-    for (const stress::KeyValue& kv : entries) values.emplace_back(kv.key, kv.value);
+    const auto values = stress::values_of<map_type>(entries);
     m.insert(values.begin(), values.end());
   }
 };
