@@ -21,6 +21,10 @@ struct GomapWithoutStructure {
   using map = gomap::Map<K, V, H, E, A>;
   static constexpr mapcheck::Capabilities capabilities = mapcheck::adapters::Gomap::capabilities;
   static void seed(std::uint64_t s) { gomap::seed_thread_random(s); }
+  template <class M>
+  static std::size_t capacity(const M& m) {
+    return mapcheck::adapters::Gomap::capacity(m);
+  }
 };
 
 // A fixed mix of programs of every op kind: random bytes through the total decoder, keeping the

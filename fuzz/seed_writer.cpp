@@ -71,6 +71,10 @@ std::vector<Seed> seeds() {
       {op(OpKind::insert_n, 0, 0, 10), op(OpKind::copy_construct), op(OpKind::swap),
        op(OpKind::insert, 3, 9), op(OpKind::move_assign), op(OpKind::copy_assign),
        op(OpKind::insert_or_assign, 4, 2), op(OpKind::subscript_assign, 5, 1), op(OpKind::size)});
+  add("fresh-key-churn",  // tombstones from keys never seen again: the capacity must stay bounded
+      {op(OpKind::insert_n, 0, 0, 20), op(OpKind::churn, 0, 0, 250), op(OpKind::iter_open),
+       op(OpKind::churn, 0, 0, 250), op(OpKind::iter_step), op(OpKind::churn, 0, 0, 100),
+       op(OpKind::iterate)});
   add("absurd-reserve",
       {op(OpKind::reserve, 0, 0, 255), op(OpKind::reserve, 0, 0, 254),
        op(OpKind::insert_n, 0, 0, 9), op(OpKind::reserve, 0, 0, 12), op(OpKind::iterate)});

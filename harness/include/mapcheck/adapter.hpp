@@ -15,11 +15,14 @@
 //     // optional: features of the map's internal state, as small integers below
 //     // kStateFeatureLimit, which the fuzzers count as coverage (new states, not only new code)
 //     template <class M, class Emit> static void state_features(const M&, Emit&& emit);
+//     // optional: the size of the map's table, for maps without bucket_count() (see capacity)
+//     template <class M> static std::size_t capacity(const M&);
 //   };
 //
 // The engines instantiate `map` with their own key types, hashers and equality.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -76,6 +79,24 @@ struct adapter_traits {
   template <class M, class Emit>
   static void state_features(const M& m, Emit&& emit) {
     if constexpr (requires { A::state_features(m, emit); }) A::state_features(m, emit);
+  }
+
+  // The size of m's table (buckets or slots): A::capacity(m) if the adapter says, else
+  // m.bucket_count(), else unknown. The capacity checks (bounded under churn, unchanged by the
+  // inserts a reserve(n) made room for) need it; a map without one is not checked for them.
+  template <class M>
+  static constexpr bool has_capacity = requires(const M& m) {
+    A::capacity(m);
+  }
+  || requires(const M& m) { m.bucket_count(); };
+  template <class M>
+  static std::optional<std::size_t> capacity(const M& m) {
+    if constexpr (requires { A::capacity(m); })
+      return static_cast<std::size_t>(A::capacity(m));
+    else if constexpr (requires { m.bucket_count(); })
+      return static_cast<std::size_t>(m.bucket_count());
+    else
+      return std::nullopt;
   }
 
   template <class M>

@@ -7,8 +7,26 @@
 // assignments go into non-empty maps too). Up to kIteratorSlots iterations can be open at once;
 // each remembers which map it iterates. Under the standard iteration rules a mutation ends every
 // open iteration of that map except the one erase(it) continues; under Go's rules they go on.
+//
+// Beyond the results, every op is checked against what the map's profile promises about its
+// elements and its table (each check fires only where the promise is declared, or where the
+// property holds for every hash map):
+//   element lifetimes   values are CountedValue (counted_value.hpp): no double destruction or use
+//                       after destruction, ever; the maps hold exactly m.size() + side.size() live
+//                       values (exact_element_count); nothing is left alive when both are
+//                       destroyed.
+//   stable references   the address of each entry's value stays until the entry is erased
+//                       (stable_references).
+//   reserve             after reserve(n), inserts that keep size() <= n leave the capacity as it
+//   was
+//                       (reserve_keeps_buckets).
+//   bounded capacity    the capacity never exceeds kCapacityFactor times the largest size or
+//                       reservation the map has had: churn at a constant size (insert new keys,
+//                       erase old ones) must not grow the table without end. Every map whose
+//                       capacity is observable (adapter_traits::capacity).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <functional>
@@ -22,6 +40,7 @@
 #include <vector>
 
 #include "mapcheck/adapter.hpp"
+#include "mapcheck/counted_value.hpp"
 #include "mapcheck/hashers.hpp"
 #include "mapcheck/models/iteration.hpp"
 #include "mapcheck/models/sequential.hpp"
@@ -67,7 +86,8 @@ inline std::string describe(const Op& op) {
       out << "it" << int(op.iter);
       break;
     case Operands::count:
-      out << "n=" << reserve_argument(op.count);
+      out << "n="
+          << (op.kind == OpKind::churn ? churn_length(op.count) : reserve_argument(op.count));
       break;
     case Operands::target:
       out << (op.self ? "self" : "side");
@@ -93,15 +113,30 @@ class Interpreter {
  public:
   using Uni = Universe<U>;
   using Key = typename Uni::Key;
-  using Value = std::int64_t;
+  using Value = CountedValue;
   using Hash = PolicyHash<Key, IdOf<U>>;
   using Map = typename adapter_traits<Adapter>::template map<Key, Value, Hash, std::equal_to<Key>>;
   using Iterator = typename Map::iterator;
   static constexpr Capabilities kCaps = adapter_traits<Adapter>::capabilities;
+  static_assert(!kCaps.has(Capability::reserve_keeps_buckets) ||
+                    adapter_traits<Adapter>::template has_capacity<Map>,
+                "mapcheck adapter: reserve_keeps_buckets is checked through the capacity: give the "
+                "map bucket_count() or the adapter `template <class M> static std::size_t "
+                "capacity(const M&)`");
+
+  // A map's capacity may reach this many times the largest size (or reservation) it has had, plus
+  // kCapacitySlack: loose enough for every sound growth policy (hopscotch maps under collisions
+  // rehash down to a tenth full), tight enough that a table growing with the number of inserts
+  // rather than with its size crosses it within one program of churn.
+  static constexpr std::size_t kCapacityFactor = 32;
+  static constexpr std::size_t kCapacitySlack = 256;
+  // reserve(n) for n above this is an absurd size: ignored or refused, and it promises nothing.
+  static constexpr std::uint64_t kOrdinaryReserve = std::uint64_t{1} << 20;
 
   explicit Interpreter(const Program& program)
       : hash_(program.hash_policy, program.hash_seed),
         models_{models::SequentialModel(facts()), models::SequentialModel(facts())} {
+    value_census() = ValueCensus{};
     adapter_traits<Adapter>::seed(program.random_seed);
     maps_[0].emplace(0, hash_, std::equal_to<Key>());
     maps_[1].emplace(0, hash_, std::equal_to<Key>());
@@ -116,9 +151,25 @@ class Interpreter {
       const int keep = op.kind == OpKind::erase_iterator ? op.iter : -1;
       end_iterations_of(0, keep);
     }
+    if (info(op.kind).mutates && !keeps_reservation(op.kind)) reservation_.reset();
     std::optional<Failure> failure = dispatch(op);
     if (!failure) failure = check_size(0);
+    if (!failure) failure = check_elements();
+    if (!failure && info(op.kind).mutates) failure = check_tables();
     return failure;
+  }
+
+  // Destroys both maps (iterators first) and checks that no value outlived them.
+  std::optional<Failure> finish() {
+    for (OpenIteration& open : iterations_) close(open);
+    maps_[0].reset();
+    maps_[1].reset();
+    if (auto f = check_lifetimes()) return f;
+    if (value_census().live() != 0)
+      return Failure{index_, "end of the program (both maps destroyed)", "0",
+                     std::to_string(value_census().live()),
+                     "element lifetime: values constructed by the maps and never destroyed"};
+    return std::nullopt;
   }
 
   // Runs a whole program; observe(map(), op) after each op that held.
@@ -129,7 +180,7 @@ class Interpreter {
       if (auto failure = interpreter.step(program.ops[i], i)) return failure;
       observe(interpreter.map(), program.ops[i]);
     }
-    return std::nullopt;
+    return interpreter.finish();
   }
 
   // Reports whether the op can run on this map at all (its capability is declared).
@@ -217,6 +268,8 @@ class Interpreter {
       case OpKind::iter_close:
         close(iterations_[op.iter]);
         return std::nullopt;
+      case OpKind::churn:
+        return churn(op.count);
       case OpKind::insert_n:
       case OpKind::erase_n:
         for (std::uint32_t j = 0; j < op.count; ++j) {
@@ -257,6 +310,8 @@ class Interpreter {
     swap(*maps_[0], *maps_[1]);
     swap(models_[0], models_[1]);
     swap(structure_[0], structure_[1]);
+    swap(addresses_[0], addresses_[1]);
+    swap(peak_[0], peak_[1]);
     for (OpenIteration& open : iterations_) {
       if (!open.it) continue;
       if (kCaps.has(Capability::iterators_follow_swap)) {
@@ -334,7 +389,29 @@ class Interpreter {
     } catch (const std::bad_alloc&) {
     }
     if (auto f = after_mutation(0, {}, StepKind::reserve, nullptr)) return f;
+    if (n <= kOrdinaryReserve) {
+      peak_[0] = std::max<std::uint64_t>(peak_[0], n);
+      if constexpr (kCaps.has(Capability::reserve_keeps_buckets))
+        reservation_ = Reservation{n, *adapter_traits<Adapter>::capacity(*maps_[0])};
+    }
     return check_contents(0, "reserve");
+  }
+
+  // Fresh keys, each erased right after its insert: every step is checked as the write it is (the
+  // structural model sees each one), and the contents must come out unchanged.
+  std::optional<Failure> churn(std::uint32_t code) {
+    Map& m = *maps_[0];
+    for (std::uint64_t j = churn_length(code); j > 0; --j) {
+      const Key k = Uni::fresh_key(fresh_keys_++);
+      if (!m.insert({k, Value{0}}).second)
+        return fail("churn: insert of a fresh key outside the universe", true, false);
+      if (auto f = structure_after_key(0, StepKind::add_key, &k)) return f;
+      if (const std::size_t erased = m.erase(k); erased != 1)
+        return fail("churn: erase of the fresh key just inserted", 1, erased);
+      if (auto f = structure_after_key(0, StepKind::write, &k)) return f;
+    }
+    ++mutations_;
+    return check_contents(0, "churn");
   }
 
   // ---- reads ----
@@ -444,14 +521,18 @@ class Interpreter {
   std::optional<Failure> structure_after(int map, StepKind kind, const std::uint8_t* key) {
     std::optional<Key> k;
     if (key != nullptr) k = Uni::key(*key);
-    if (auto broke = structure_[map].after(*maps_[map], kind, k ? &*k : nullptr))
-      return broken(*broke);
+    return structure_after_key(map, kind, k ? &*k : nullptr);
+  }
+  std::optional<Failure> structure_after_key(int map, StepKind kind, const Key* key) {
+    if (auto broke = structure_[map].after(*maps_[map], kind, key)) return broken(*broke);
     return std::nullopt;
   }
 
   std::optional<Failure> after_replacement(int map, const models::SequentialModel& expected,
                                            const char* what) {
     models_[map] = expected;
+    addresses_[map] = {};  // a new map, or new elements: their addresses are recorded afresh
+    peak_[map] = std::max(peak_[map], peak_[0]);
     if (auto broke = structure_[map].after(*maps_[map], StepKind::replaced,
                                            static_cast<const Key*>(nullptr)))
       return broken(*broke);
@@ -462,6 +543,92 @@ class Interpreter {
     if (maps_[map]->size() != models_[map].size())
       return fail("size() after the op", models_[map].size(), maps_[map]->size());
     return std::nullopt;
+  }
+
+  // ---- elements and tables (see the header comment) ----
+  std::optional<Failure> check_lifetimes() const {
+    const ValueCensus& census = value_census();
+    if (census.lifetime_errors == 0) return std::nullopt;
+    return broken("element lifetime: " + census.first_error + " (" +
+                  std::to_string(census.lifetime_errors) + " such errors so far)");
+  }
+
+  std::optional<Failure> check_elements() {
+    if (auto f = check_lifetimes()) return f;
+    if constexpr (kCaps.has(Capability::exact_element_count)) {
+      const std::int64_t held = value_census().live();
+      const auto sizes = static_cast<std::int64_t>(maps_[0]->size() + maps_[1]->size());
+      if (held != sizes)
+        return fail("exact_element_count: live values in the two maps (m.size() + side.size())",
+                    sizes, held);
+    }
+    return std::nullopt;
+  }
+
+  // After a mutation: references, the reservation, and capacity bounds, on both maps (copies,
+  // moves and swaps change `side` too).
+  std::optional<Failure> check_tables() {
+    for (int map = 0; map < 2; ++map) {
+      peak_[map] = std::max<std::uint64_t>(peak_[map], maps_[map]->size());
+      if (auto f = check_references(map)) return f;
+      if (auto f = check_capacity_bound(map)) return f;
+    }
+    return check_reservation();
+  }
+
+  std::optional<Failure> check_references(int map) {
+    if constexpr (kCaps.has(Capability::stable_references)) {
+      std::array<const Value*, 256> now{};
+      for (const models::Entry& e : models_[map].entries()) {
+        if (!Uni::reflexive(e.key)) continue;
+        const auto it = maps_[map]->find(Uni::key(e.key));
+        if (it == maps_[map]->end())
+          continue;  // a missing entry is reported by the contents checks
+        now[e.key] = &it->second;
+        const Value* before = addresses_[map][e.key];
+        if (before != nullptr && before != now[e.key]) {
+          std::ostringstream moved;
+          moved << "stable_references: the value of " << show(e) << " in "
+                << (map == 0 ? "m" : "side") << " moved from " << static_cast<const void*>(before)
+                << " to " << static_cast<const void*>(now[e.key])
+                << " (the map declares that references stay valid until their entry is erased)";
+          return broken(moved.str());
+        }
+      }
+      addresses_[map] = now;
+    }
+    return std::nullopt;
+  }
+
+  std::optional<Failure> check_capacity_bound(int map) const {
+    const std::optional<std::size_t> capacity = adapter_traits<Adapter>::capacity(*maps_[map]);
+    if (!capacity) return std::nullopt;
+    const std::uint64_t bound = kCapacityFactor * peak_[map] + kCapacitySlack;
+    if (*capacity <= bound) return std::nullopt;
+    return fail(std::string("bounded capacity: the capacity of ") + (map == 0 ? "m" : "side") +
+                    " is more than " + std::to_string(kCapacityFactor) + " x " +
+                    std::to_string(peak_[map]) + " (its largest size or reservation) + " +
+                    std::to_string(kCapacitySlack),
+                std::string("at most ") + std::to_string(bound), *capacity);
+  }
+
+  static constexpr bool keeps_reservation(OpKind kind) {
+    return kind == OpKind::insert || kind == OpKind::try_emplace ||
+           kind == OpKind::insert_or_assign || kind == OpKind::subscript_assign ||
+           kind == OpKind::insert_n;
+  }
+
+  std::optional<Failure> check_reservation() {
+    if (!reservation_) return std::nullopt;
+    if (maps_[0]->size() > reservation_->n) {
+      reservation_.reset();  // past what was reserved: the map may grow
+      return std::nullopt;
+    }
+    const std::size_t capacity = *adapter_traits<Adapter>::capacity(*maps_[0]);
+    if (capacity == reservation_->capacity) return std::nullopt;
+    return fail("reserve_keeps_buckets: capacity after reserve(" + std::to_string(reservation_->n) +
+                    ") and inserts up to size() " + std::to_string(maps_[0]->size()),
+                reservation_->capacity, capacity);
   }
 
   // The map holds exactly the model's entries: the same size, and every findable entry found with
@@ -537,7 +704,19 @@ class Interpreter {
   std::array<OpenIteration, kIteratorSlots> iterations_;
   std::size_t index_ = 0;
   Op current_;
-  std::uint64_t mutations_ = 0;  // data mutations so far (any map)
+  std::uint64_t mutations_ = 0;   // data mutations so far (any map)
+  std::uint64_t fresh_keys_ = 0;  // churn keys used so far: each one is new
+  // stable_references: the address of each reflexive key's value, by key index, as last seen
+  std::array<std::array<const Value*, 256>, 2> addresses_{};
+  // the largest size or ordinary reservation each map has had (bounded capacity)
+  std::array<std::uint64_t, 2> peak_{};
+  // reserve_keeps_buckets: the last reserve(n) on m and the capacity it left, while only inserts
+  // followed
+  struct Reservation {
+    std::uint64_t n;
+    std::size_t capacity;
+  };
+  std::optional<Reservation> reservation_;
 };
 
 // Runs `program` on the adapter's map, in the program's universe. `observe(map, op)` is called

@@ -25,20 +25,28 @@
 namespace mapcheck {
 
 inline constexpr std::array kIterationAlphabet = {
-    OpKind::iter_open,        OpKind::iter_step,      OpKind::iter_step,
-    OpKind::iter_step,        OpKind::iter_step,      OpKind::iter_close,
-    OpKind::erase_iterator,   OpKind::erase_iterator, OpKind::insert,
-    OpKind::insert_or_assign, OpKind::insert_n,       OpKind::erase_key,
-    OpKind::erase_n,          OpKind::clear,          OpKind::reserve,
-    OpKind::iterate,          OpKind::find,           OpKind::swap,
+    OpKind::iter_open,      OpKind::iter_step,
+    OpKind::iter_step,      OpKind::iter_step,
+    OpKind::iter_step,      OpKind::iter_close,
+    OpKind::erase_iterator, OpKind::erase_iterator,
+    OpKind::insert,         OpKind::insert_or_assign,
+    OpKind::insert_n,       OpKind::erase_key,
+    OpKind::erase_n,        OpKind::clear,
+    OpKind::reserve,        OpKind::iterate,
+    OpKind::find,           OpKind::swap,
+    OpKind::churn,
 };
 
 inline constexpr std::array kHashAlphabet = {
-    OpKind::insert,    OpKind::insert_or_assign, OpKind::insert_n,  OpKind::insert_n,
-    OpKind::erase_key, OpKind::erase_n,          OpKind::erase_n,   OpKind::find,
-    OpKind::find,      OpKind::contains,         OpKind::iter_open, OpKind::iter_step,
-    OpKind::iter_step, OpKind::iterate,          OpKind::clear,     OpKind::reserve,
-    OpKind::size,
+    OpKind::insert,    OpKind::insert_or_assign,
+    OpKind::insert_n,  OpKind::insert_n,
+    OpKind::erase_key, OpKind::erase_n,
+    OpKind::erase_n,   OpKind::find,
+    OpKind::find,      OpKind::contains,
+    OpKind::iter_open, OpKind::iter_step,
+    OpKind::iter_step, OpKind::iterate,
+    OpKind::clear,     OpKind::reserve,
+    OpKind::size,      OpKind::churn,
 };
 
 // Ops of an input beyond this are ignored: one input stays cheap however long it is.

@@ -115,4 +115,7 @@ constexpr std::uint64_t reserve_argument(std::uint32_t code) {
   }
 }
 
+// The number of fresh keys churn(n) inserts and erases for a count code: up to 1008, never absurd.
+constexpr std::uint64_t churn_length(std::uint32_t code) { return reserve_argument(code % 253); }
+
 }  // namespace mapcheck

@@ -366,6 +366,8 @@ class ReproducerWriter {
         close(slot);
         return;
       }
+      case OpKind::churn:
+        return churn(op.count);
       case OpKind::insert_n:
       case OpKind::erase_n:
         for (std::uint32_t j = 0; j < op.count; ++j) {
@@ -454,6 +456,22 @@ class ReproducerWriter {
       }
       ++mutations_;
     }
+    print_holds(0);
+  }
+
+  void churn(std::uint32_t code) {
+    const std::uint64_t n = churn_length(code);
+    lines_.line("EXPECT_TRUE(mapcheck::reproducer::churn(m, " + std::to_string(fresh_keys_) + ", " +
+                std::to_string(n) + "));  // fresh keys, each inserted and erased");
+    if (replaying()) {
+      for (std::uint64_t j = fresh_keys_; j < fresh_keys_ + n; ++j) {
+        const Key k = Uni::fresh_key(j);
+        (void)maps_[0]->insert({k, Value{}});
+        (void)maps_[0]->erase(k);
+      }
+      ++mutations_;
+    }
+    fresh_keys_ += n;
     print_holds(0);
   }
 
@@ -721,6 +739,7 @@ class ReproducerWriter {
   std::size_t replay_until_ = 0;
   std::array<std::optional<Map>, 2> maps_;
   std::uint64_t mutations_ = 0;
+  std::uint64_t fresh_keys_ = 0;  // churn keys printed so far
 };
 
 // The header comment.
@@ -767,8 +786,11 @@ std::string reproducer_header(const Program& program, std::string_view test_name
          "ops assume\n";
   out << "// (an order that depends on per-process state, such as gomap::Hash's key, may differ: "
          "it says so).\n";
-  out << "// The adapter's structural checks (if any) are not repeated here: the failure line "
-         "names them.\n";
+  out << "// The adapter's structural checks (if any) and the element and table checks (value "
+         "lifetimes,\n";
+  out << "// stable references, reserve, bounded capacity) are not repeated here: the failure line "
+         "names them,\n";
+  out << "// and `mapcheck replay` on the bytes above runs them again.\n";
   return out.str();
 }
 

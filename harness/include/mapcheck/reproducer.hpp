@@ -205,6 +205,21 @@ void reserve(Map& m, std::uint64_t n) {
   }
 }
 
+// churn(n): inserts and at once erases `count` fresh keys (outside the program's universe),
+// numbered from `first`, as the interpreter's churn op does.
+template <class Map>
+::testing::AssertionResult churn(Map& m, std::uint64_t first, std::uint64_t count) {
+  using Uni = Universe<universe_of<typename Map::key_type>()>;
+  for (std::uint64_t j = first; j < first + count; ++j) {
+    const auto k = Uni::fresh_key(j);
+    if (!m.insert({k, typename Map::mapped_type{}}).second)
+      return ::testing::AssertionFailure() << "insert of fresh key #" << j << " returned false";
+    if (m.erase(k) != 1)
+      return ::testing::AssertionFailure() << "erase of fresh key #" << j << " did not erase it";
+  }
+  return ::testing::AssertionSuccess();
+}
+
 // ---- stepwise iteration ----
 
 // Records one iteration that a reproducer drives op by op (iter_open / iter_step / erase_iterator /

@@ -82,6 +82,15 @@ constexpr Capabilities detected_operations() {
   return caps;
 }
 
+// A profile's promise about reserve is checked through bucket_count(): a map with no reserve or no
+// bucket_count() does not get it.
+template <class M>
+constexpr Capabilities checkable(Capabilities caps) {
+  if constexpr (!(Reserve<M> && requires(const M& m) { m.bucket_count(); }))
+    caps = caps.without(Capability::reserve_keeps_buckets);
+  return caps;
+}
+
 // The operations the interpreter calls on every map, one readable message each.
 template <class M>
 constexpr bool has_required_operations() {
@@ -138,9 +147,9 @@ struct StdLike {
   template <class K, class V, class H, class E, class A>
   using map = Map<K, V, H, E, A>;
   static_assert(std_like::has_required_operations<std_like::Probe<Map>>());
-  static constexpr Capabilities capabilities =
+  static constexpr Capabilities capabilities = std_like::checkable<std_like::Probe<Map>>(
       std_like::detected_operations<std_like::Probe<Map>>() |
-      kProfiles[static_cast<std::size_t>(P)].guarantees;
+      kProfiles[static_cast<std::size_t>(P)].guarantees);
 };
 
 }  // namespace mapcheck

@@ -5,6 +5,8 @@
 //   * canonical(i): indices with the same canonical index are equal under the map's Eq;
 //   * reflexive(i): false for NaN-like keys (k != k), which no lookup can find;
 //   * cpp(i):       the key as a C++ expression, for reproducers.
+// and fresh_key(j) is the j-th key of an endless supply outside the 256 (the churn op's keys,
+// which are erased as soon as they are inserted, so the models never hold them).
 //
 // The universes, declared once in kUniverses:
 //   ints    std::int64_t: the common case.
@@ -72,6 +74,7 @@ struct Universe<UniverseKind::ints> {
   using Key = std::int64_t;
   static constexpr std::string_view cpp_type = "std::int64_t";
   static Key key(std::uint8_t i) { return i; }
+  static Key fresh_key(std::uint64_t j) { return static_cast<Key>(kUniverseSize + j); }
   static std::uint64_t id(const Key& k) { return static_cast<std::uint64_t>(k); }
   static std::uint8_t canonical(std::uint8_t i) { return i; }
   static bool reflexive(std::uint8_t) { return true; }
@@ -88,6 +91,12 @@ struct Universe<UniverseKind::large> {
     k.words[0] = i;
     for (std::size_t w = 1; w < k.words.size(); ++w)
       k.words[w] = w * 0x9E3779B97F4A7C15ULL * (i + 1u);
+    return k;
+  }
+  static Key fresh_key(std::uint64_t j) {
+    Key k;
+    k.words[0] = kUniverseSize + j;
+    k.words[1] = j * 0x9E3779B97F4A7C15ULL;
     return k;
   }
   static std::uint64_t id(const Key& k) { return k.words[0]; }
@@ -109,6 +118,7 @@ struct Universe<UniverseKind::nan> {
   static Key key(std::uint8_t i) {
     return is_nan(i) ? std::numeric_limits<double>::quiet_NaN() : double(i);
   }
+  static Key fresh_key(std::uint64_t j) { return static_cast<double>(kUniverseSize + j); }
   static std::uint64_t id(const Key& k) { return k != k ? 0xFFFF : static_cast<std::uint64_t>(k); }
   static std::uint8_t canonical(std::uint8_t i) { return i; }
   static bool reflexive(std::uint8_t i) { return !is_nan(i); }
@@ -126,6 +136,9 @@ struct Universe<UniverseKind::tagged> {
   using Key = TaggedKey;
   static constexpr std::string_view cpp_type = "mapcheck::TaggedKey";
   static Key key(std::uint8_t i) { return {i / 2, i % 2}; }
+  static Key fresh_key(std::uint64_t j) {
+    return {static_cast<std::int32_t>(kUniverseSize / 2 + j % (1u << 30)), 0};
+  }
   static std::uint64_t id(const Key& k) { return static_cast<std::uint64_t>(k.id); }
   static std::uint8_t canonical(std::uint8_t i) { return static_cast<std::uint8_t>(i & ~1u); }
   static bool reflexive(std::uint8_t) { return true; }

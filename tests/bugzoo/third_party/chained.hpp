@@ -16,7 +16,9 @@
 // swaps their bucket arrays without moving them, so open iterators follow their entries. Only a
 // rehash (insertion or reserve) invalidates iterators; erase invalidates only the erased one.
 //
-// Zoo map: with Planted, erase(iterator) has the one bug marked PLANTED BUG below.
+// Zoo map: `Planted` picks one of two bugs, each marked PLANTED BUG below: an erase(iterator) that
+// forgets the count, or a rehash that rebuilds every node instead of relinking it, so references
+// to entries dangle after a rehash although node-based maps promise they stay.
 #pragma once
 
 #include <cstddef>
@@ -33,8 +35,11 @@
 
 namespace chain {
 
+enum class Bug { none, erase_iterator_keeps_count, rehash_rebuilds_nodes };
+
 template <class K, class V, class Hash = std::hash<K>, class Eq = std::equal_to<K>,
-          class Alloc = std::allocator<std::pair<const K, V>>, bool Planted = true>
+          class Alloc = std::allocator<std::pair<const K, V>>,
+          Bug Planted = Bug::erase_iterator_keeps_count>
 class NodeMap {
  public:
   using key_type = K;
@@ -202,7 +207,7 @@ class NodeMap {
     // PLANTED BUG: erase(iterator) unlinks and frees the node but forgets the count, so size()
     // stays one too high after every erase through an iterator (erase(key) above is right).
     // Correct code decrements size_ here, as every path that unlinks a node must.
-    if constexpr (!Planted) --size_;
+    if constexpr (Planted != Bug::erase_iterator_keeps_count) --size_;
     return next;
   }
   iterator erase(iterator pos) { return erase(const_iterator(pos)); }
@@ -304,6 +309,14 @@ class NodeMap {
     for (Node* head : old) {
       while (head != nullptr) {
         Node* n = std::exchange(head, head->next);
+        // PLANTED BUG (rehash_rebuilds_nodes): each entry is copied into a fresh node and the old
+        // node freed, so every reference and pointer to an entry dangles after a rehash. Correct
+        // code relinks the node itself: nodes never move, which is the point of a node map.
+        if constexpr (Planted == Bug::rehash_rebuilds_nodes) {
+          Node* copy = make_node(n->hash, n->kv);
+          drop_node(n);
+          n = copy;
+        }
         Node*& slot = buckets_[index(n->hash)];
         n->next = slot;
         slot = n;
@@ -328,13 +341,16 @@ inline constexpr Capabilities kChainedCaps = {Capability::subscript,
                                               Capability::copy,
                                               Capability::move,
                                               Capability::swap,
-                                              Capability::iterators_follow_swap};
+                                              Capability::iterators_follow_swap,
+                                              Capability::exact_element_count,
+                                              Capability::stable_references,
+                                              Capability::reserve_keeps_buckets};
 
 struct Chained {
   static constexpr std::string_view name = "tp_chained";
   static constexpr std::string_view cpp_name = "mapcheck::bugzoo::Chained";
   template <class K, class V, class H, class E, class A>
-  using map = chain::NodeMap<K, V, H, E, A, /*Planted=*/true>;
+  using map = chain::NodeMap<K, V, H, E, A, chain::Bug::erase_iterator_keeps_count>;
   static constexpr Capabilities capabilities = kChainedCaps;
 };
 
@@ -342,7 +358,15 @@ struct ChainedFixed {
   static constexpr std::string_view name = "tp_chained_fixed";
   static constexpr std::string_view cpp_name = "mapcheck::bugzoo::ChainedFixed";
   template <class K, class V, class H, class E, class A>
-  using map = chain::NodeMap<K, V, H, E, A, /*Planted=*/false>;
+  using map = chain::NodeMap<K, V, H, E, A, chain::Bug::none>;
+  static constexpr Capabilities capabilities = kChainedCaps;
+};
+
+struct ChainedRehash {
+  static constexpr std::string_view name = "tp_chained_rehash";
+  static constexpr std::string_view cpp_name = "mapcheck::bugzoo::ChainedRehash";
+  template <class K, class V, class H, class E, class A>
+  using map = chain::NodeMap<K, V, H, E, A, chain::Bug::rehash_rebuilds_nodes>;
   static constexpr Capabilities capabilities = kChainedCaps;
 };
 

@@ -20,7 +20,9 @@
 // without moving, so open iterators follow their entries across swap. Insertion may rehash and
 // invalidate them; erase does not move entries.
 //
-// Zoo map: with Planted, the iteration scan has the one bug marked PLANTED BUG below.
+// Zoo map: `Planted` picks one of two bugs, each marked PLANTED BUG below: an iteration scan that
+// never reaches the last slot, or a clear() that resets the control bytes without destroying the
+// entries (their values leak).
 #pragma once
 
 #include <cstddef>
@@ -38,8 +40,10 @@
 
 namespace ctrl {
 
+enum class Bug { none, iteration_skips_last_slot, clear_leaks_entries };
+
 template <class K, class V, class Hash = std::hash<K>, class Eq = std::equal_to<K>,
-          bool Planted = true>
+          Bug Planted = Bug::iteration_skips_last_slot>
 class FlatMap {
  public:
   using key_type = K;
@@ -66,7 +70,8 @@ class FlatMap {
     // control array whose last byte is a sentinel; this array has no sentinel, so the last slot
     // is a real slot and an entry stored there is never produced by an iteration (though find
     // still returns it). Correct code scans up to capacity itself.
-    const size_type limit = Planted && capacity > 0 ? capacity - 1 : capacity;
+    const size_type limit =
+        Planted == Bug::iteration_skips_last_slot && capacity > 0 ? capacity - 1 : capacity;
     while (i < limit && !is_full(ctrl[i])) ++i;
     return i < limit ? i : capacity;
   }
@@ -211,7 +216,10 @@ class FlatMap {
   bool contains(const K& key) const { return lookup(key, hash_(key)) != npos; }
 
   void clear() {
-    destroy_all();
+    // PLANTED BUG (clear_leaks_entries): only the control bytes are reset; the entries' destructors
+    // never run, so whatever they own leaks. It looks harmless for trivially destructible values,
+    // which is how such a bug survives a test suite of ints. Correct code destroys every full slot.
+    if constexpr (Planted != Bug::clear_leaks_entries) destroy_all();
     for (size_type i = 0; i < capacity_; ++i) ctrl_[i] = kEmpty;
     size_ = used_ = 0;
   }
@@ -318,13 +326,14 @@ inline constexpr Capabilities kControlBytesCaps = {Capability::subscript,
                                                    Capability::copy,
                                                    Capability::move,
                                                    Capability::swap,
-                                                   Capability::iterators_follow_swap};
+                                                   Capability::iterators_follow_swap,
+                                                   Capability::exact_element_count};
 
 struct ControlBytes {
   static constexpr std::string_view name = "tp_control_bytes";
   static constexpr std::string_view cpp_name = "mapcheck::bugzoo::ControlBytes";
   template <class K, class V, class H, class E, class A>
-  using map = ctrl::FlatMap<K, V, H, E, /*Planted=*/true>;
+  using map = ctrl::FlatMap<K, V, H, E, ctrl::Bug::iteration_skips_last_slot>;
   static constexpr Capabilities capabilities = kControlBytesCaps;
 };
 
@@ -332,7 +341,15 @@ struct ControlBytesFixed {
   static constexpr std::string_view name = "tp_control_bytes_fixed";
   static constexpr std::string_view cpp_name = "mapcheck::bugzoo::ControlBytesFixed";
   template <class K, class V, class H, class E, class A>
-  using map = ctrl::FlatMap<K, V, H, E, /*Planted=*/false>;
+  using map = ctrl::FlatMap<K, V, H, E, ctrl::Bug::none>;
+  static constexpr Capabilities capabilities = kControlBytesCaps;
+};
+
+struct ControlBytesLeak {
+  static constexpr std::string_view name = "tp_control_bytes_leak";
+  static constexpr std::string_view cpp_name = "mapcheck::bugzoo::ControlBytesLeak";
+  template <class K, class V, class H, class E, class A>
+  using map = ctrl::FlatMap<K, V, H, E, ctrl::Bug::clear_leaks_entries>;
   static constexpr Capabilities capabilities = kControlBytesCaps;
 };
 

@@ -13,14 +13,19 @@
 //     it would cut the run that leads to keys placed after it;
 //   * size_ counts full slots, used_ counts full and deleted ones, and used_ <= 7/8 capacity, so
 //     every probe sequence reaches an empty slot and lookups end;
-//   * growth, reserve and copies rehash into a fresh array: tombstones do not survive them.
+//   * growth, reserve and copies rehash into a fresh array: tombstones do not survive them; when
+//     tombstones fill the table, insertion rehashes at the same capacity (never smaller, which
+//     would undo a reserve) unless the entries alone need more.
 //
 // Iterators are slot pointers; they follow their entries across swap (the array changes owner,
 // not place). Any insertion may rehash and invalidates them; erase does not move entries.
 //
-// Zoo map: with Planted, lookup has the one bug marked PLANTED BUG below.
+// Zoo map: `Planted` picks one of two bugs, each marked PLANTED BUG below: a lookup that stops at
+// the first tombstone, or growth sized by the used slots (entries and tombstones) instead of the
+// entries, so the table doubles whenever tombstones fill it and grows without end under churn.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <functional>
 #include <iterator>
@@ -35,8 +40,10 @@
 
 namespace tomb {
 
+enum class Bug { none, lookup_stops_at_tombstone, growth_counts_tombstones };
+
 template <class K, class V, class Hash = std::hash<K>, class Eq = std::equal_to<K>,
-          bool Planted = true>
+          Bug Planted = Bug::lookup_stops_at_tombstone>
 class LinearMap {
  public:
   using key_type = K;
@@ -135,6 +142,7 @@ class LinearMap {
   const_iterator end() const { return {end_slot(), end_slot()}; }
 
   size_type size() const { return size_; }
+  size_type bucket_count() const { return capacity_; }
   bool empty() const { return size_ == 0; }
 
   std::pair<iterator, bool> insert(const value_type& kv) {
@@ -235,7 +243,7 @@ class LinearMap {
         // that was placed past a slot erased later becomes unreachable (find, contains and erase
         // miss it, and insert adds it a second time). Correct code steps over tombstones: only an
         // empty slot proves the key absent, which is the whole reason erase leaves tombstones.
-        if constexpr (Planted) return npos;
+        if constexpr (Planted == Bug::lookup_stops_at_tombstone) return npos;
         continue;
       }
       if (eq_(slot.value().first, key)) return i;
@@ -245,7 +253,17 @@ class LinearMap {
   // Adds an entry for a key known to be absent; returns its slot.
   template <class... Args>
   size_type add(const K& key, Args&&... args) {
-    if (used_ + 1 > max_load(capacity_)) rehash_to(capacity_for(size_ + 1));
+    // PLANTED BUG (growth_counts_tombstones): sizing the new table by used_ counts the tombstones
+    // the rehash is about to drop, so a table full of tombstones doubles instead of being cleaned
+    // at its size: under churn at a constant size the capacity doubles again and again. Correct
+    // code sizes it by the entries (size_ + 1), as Go's same-size grow does.
+    // (Cleaning never shrinks the table either: that would undo a reserve.)
+    if (used_ + 1 > max_load(capacity_)) {
+      if constexpr (Planted == Bug::growth_counts_tombstones)
+        rehash_to(capacity_for(used_ + 1));
+      else
+        rehash_to(std::max(capacity_for(size_ + 1), capacity_));
+    }
     return place_new(key, std::forward<Args>(args)...);
   }
 
@@ -307,13 +325,15 @@ inline constexpr Capabilities kLinearTombstoneCaps = {Capability::subscript,
                                                       Capability::copy,
                                                       Capability::move,
                                                       Capability::swap,
-                                                      Capability::iterators_follow_swap};
+                                                      Capability::iterators_follow_swap,
+                                                      Capability::exact_element_count,
+                                                      Capability::reserve_keeps_buckets};
 
 struct LinearTombstone {
   static constexpr std::string_view name = "tp_linear_tombstone";
   static constexpr std::string_view cpp_name = "mapcheck::bugzoo::LinearTombstone";
   template <class K, class V, class H, class E, class A>
-  using map = tomb::LinearMap<K, V, H, E, /*Planted=*/true>;
+  using map = tomb::LinearMap<K, V, H, E, tomb::Bug::lookup_stops_at_tombstone>;
   static constexpr Capabilities capabilities = kLinearTombstoneCaps;
 };
 
@@ -321,7 +341,15 @@ struct LinearTombstoneFixed {
   static constexpr std::string_view name = "tp_linear_tombstone_fixed";
   static constexpr std::string_view cpp_name = "mapcheck::bugzoo::LinearTombstoneFixed";
   template <class K, class V, class H, class E, class A>
-  using map = tomb::LinearMap<K, V, H, E, /*Planted=*/false>;
+  using map = tomb::LinearMap<K, V, H, E, tomb::Bug::none>;
+  static constexpr Capabilities capabilities = kLinearTombstoneCaps;
+};
+
+struct LinearTombstoneChurn {
+  static constexpr std::string_view name = "tp_linear_tombstone_churn";
+  static constexpr std::string_view cpp_name = "mapcheck::bugzoo::LinearTombstoneChurn";
+  template <class K, class V, class H, class E, class A>
+  using map = tomb::LinearMap<K, V, H, E, tomb::Bug::growth_counts_tombstones>;
   static constexpr Capabilities capabilities = kLinearTombstoneCaps;
 };
 

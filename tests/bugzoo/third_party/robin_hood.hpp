@@ -20,9 +20,13 @@
 // invalidates them; erase(it) returns `it` itself when a shifted entry took the slot (entries only
 // move left, so the shifted one was not produced yet).
 //
-// Zoo map: with Planted, erase has the one bug marked PLANTED BUG below.
+// Zoo map: `Planted` picks one of two bugs, each marked PLANTED BUG below: a backward shift that
+// stops one slot early, or a reserve(n) that sizes the table for n slots rather than n entries,
+// so the inserts it promised room for still rehash.
 #pragma once
 
+#include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -38,8 +42,10 @@
 
 namespace rh {
 
+enum class Bug { none, backward_shift_stops_early, reserve_ignores_load_factor };
+
 template <class K, class V, class Hash = std::hash<K>, class Eq = std::equal_to<K>,
-          bool Planted = true>
+          Bug Planted = Bug::backward_shift_stops_early>
 class RobinMap {
  public:
   using key_type = K;
@@ -138,6 +144,7 @@ class RobinMap {
   const_iterator end() const { return {end_slot(), end_slot()}; }
 
   size_type size() const { return size_; }
+  size_type bucket_count() const { return capacity_; }
   bool empty() const { return size_ == 0; }
 
   std::pair<iterator, bool> insert(const value_type& kv) {
@@ -191,7 +198,15 @@ class RobinMap {
     size_ = 0;
   }
   void reserve(size_type n) {
-    if (n > max_load(capacity_)) rehash_to(capacity_for(n));
+    if (n <= max_load(capacity_)) return;
+    // PLANTED BUG (reserve_ignores_load_factor): n is taken as a number of slots, as rehash(n)
+    // would take it, but only 7/8 of the slots may fill; the n-th insert after reserve(n) rehashes
+    // anyway (and moves every entry) although reserve promised room for it. Correct code sizes
+    // the table with capacity_for(n).
+    if constexpr (Planted == Bug::reserve_ignores_load_factor)
+      rehash_to(std::max(std::bit_ceil(n), capacity_for(size_)));
+    else
+      rehash_to(capacity_for(n));
   }
 
   void swap(RobinMap& other) noexcept {
@@ -272,7 +287,7 @@ class RobinMap {
     // back into the freed slot, which is its home, so a hole opens in front of it and every
     // lookup of it stops there (find misses it, insert adds it again). Correct code shifts every
     // displaced entry (info > 1) until an empty slot or an entry at its home.
-    const std::uint32_t displaced = Planted ? 2 : 1;
+    const std::uint32_t displaced = Planted == Bug::backward_shift_stops_early ? 2 : 1;
     for (size_type j = i + 1; slots_[j].info > displaced; ++j)
       move_slot(j, j - 1, slots_[j].info - 1);
   }
@@ -313,13 +328,15 @@ inline constexpr Capabilities kRobinHoodCaps = {Capability::subscript,
                                                 Capability::copy,
                                                 Capability::move,
                                                 Capability::swap,
-                                                Capability::iterators_follow_swap};
+                                                Capability::iterators_follow_swap,
+                                                Capability::exact_element_count,
+                                                Capability::reserve_keeps_buckets};
 
 struct RobinHood {
   static constexpr std::string_view name = "tp_robin_hood";
   static constexpr std::string_view cpp_name = "mapcheck::bugzoo::RobinHood";
   template <class K, class V, class H, class E, class A>
-  using map = rh::RobinMap<K, V, H, E, /*Planted=*/true>;
+  using map = rh::RobinMap<K, V, H, E, rh::Bug::backward_shift_stops_early>;
   static constexpr Capabilities capabilities = kRobinHoodCaps;
 };
 
@@ -327,7 +344,15 @@ struct RobinHoodFixed {
   static constexpr std::string_view name = "tp_robin_hood_fixed";
   static constexpr std::string_view cpp_name = "mapcheck::bugzoo::RobinHoodFixed";
   template <class K, class V, class H, class E, class A>
-  using map = rh::RobinMap<K, V, H, E, /*Planted=*/false>;
+  using map = rh::RobinMap<K, V, H, E, rh::Bug::none>;
+  static constexpr Capabilities capabilities = kRobinHoodCaps;
+};
+
+struct RobinHoodReserve {
+  static constexpr std::string_view name = "tp_robin_hood_reserve";
+  static constexpr std::string_view cpp_name = "mapcheck::bugzoo::RobinHoodReserve";
+  template <class K, class V, class H, class E, class A>
+  using map = rh::RobinMap<K, V, H, E, rh::Bug::reserve_ignores_load_factor>;
   static constexpr Capabilities capabilities = kRobinHoodCaps;
 };
 

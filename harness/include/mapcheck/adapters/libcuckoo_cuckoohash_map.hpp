@@ -25,10 +25,12 @@
 //     invalidating all iterators). Unlocking it invalidates its iterators.
 // detail::LibcuckooStdMap presents both as one std-like map (how: see there).
 //
-// Capabilities: erase_iterator, subscript (locked_table's), reserve, copy, move, swap (documented).
-// Not declared: iterators_follow_swap (a swap must unlock the tables, which ends their
-// iterations), absurd_reserve (undocumented), go_iteration, random_order, assign_updates_key
-// (insert_or_assign keeps the stored key).
+// Capabilities: erase_iterator, subscript (locked_table's), reserve, copy, move, swap (documented);
+// exact_element_count (slots construct a value only when occupied). Not declared:
+// stable_references (cuckoo displacement moves values), reserve_keeps_buckets (a failed cuckoo
+// path search expands the table at any load; reserve(n) may even shrink it), iterators_follow_swap
+// (a swap must unlock the tables, which ends their iterations), absurd_reserve (undocumented),
+// go_iteration, random_order, assign_updates_key (insert_or_assign keeps the stored key).
 #pragma once
 
 #include <string_view>
@@ -43,9 +45,13 @@ struct LibcuckooCuckoohashMap {
   static constexpr std::string_view cpp_name = "mapcheck::adapters::LibcuckooCuckoohashMap";
   template <class K, class V, class H, class E, class A>
   using map = detail::LibcuckooStdMap<K, V, H, E, A>;
-  static constexpr Capabilities capabilities = {Capability::subscript, Capability::erase_iterator,
-                                                Capability::reserve,   Capability::copy,
-                                                Capability::move,      Capability::swap};
+  static constexpr Capabilities capabilities = {Capability::subscript,
+                                                Capability::erase_iterator,
+                                                Capability::reserve,
+                                                Capability::copy,
+                                                Capability::move,
+                                                Capability::swap,
+                                                Capability::exact_element_count};
 };
 
 }  // namespace mapcheck::adapters

@@ -25,9 +25,11 @@
 // Alloc::pointer, which std::allocator no longer has in C++20.
 //
 // Capabilities: subscript, erase_iterator, reserve, copy, swap (documented members); move
-// (a move is a copy, which does transfer the entries). Not declared: iterators_follow_swap and
-// absurd_reserve (undocumented), go_iteration, random_order, assign_updates_key (overwrites keep
-// the stored key).
+// (a move is a copy, which does transfer the entries); reserve_keeps_buckets (resize(n) "increases
+// the bucket count to hold at least n items"). Not declared: exact_element_count (every empty
+// slot holds a constructed copy of the empty value), stable_references (a flat table). Not
+// declared: iterators_follow_swap and absurd_reserve (undocumented), go_iteration, random_order,
+// assign_updates_key (overwrites keep the stored key).
 #pragma once
 
 #include <concepts>
@@ -130,9 +132,13 @@ struct SparsehashDenseHashMap {
   static constexpr std::string_view cpp_name = "mapcheck::adapters::SparsehashDenseHashMap";
   template <class K, class V, class H, class E, class A>
   using map = DenseHashMapStd<K, V, H, E>;
-  static constexpr Capabilities capabilities = {Capability::subscript, Capability::erase_iterator,
-                                                Capability::reserve,   Capability::copy,
-                                                Capability::move,      Capability::swap};
+  static constexpr Capabilities capabilities = {Capability::subscript,
+                                                Capability::erase_iterator,
+                                                Capability::reserve,
+                                                Capability::copy,
+                                                Capability::move,
+                                                Capability::swap,
+                                                Capability::reserve_keeps_buckets};
 };
 
 }  // namespace mapcheck::adapters

@@ -22,7 +22,9 @@
 // iterator (the standard's definition); swap forwards to the map's swap.
 //
 // Capabilities: subscript, erase_iterator (unsafe_erase(iterator)), reserve, copy, move, swap
-// (documented members). Not declared: iterators_follow_swap and absurd_reserve (undocumented),
+// (documented members); exact_element_count and stable_references (one node per element, never
+// moved: a split-ordered list). Not declared: reserve_keeps_buckets (the known reserve hang
+// withholds reserve anyway), iterators_follow_swap and absurd_reserve (undocumented),
 // go_iteration (see above), random_order, assign_updates_key (overwrites keep the stored key).
 #pragma once
 
@@ -68,9 +70,14 @@ struct TbbConcurrentUnorderedMap {
   static constexpr std::string_view cpp_name = "mapcheck::adapters::TbbConcurrentUnorderedMap";
   template <class K, class V, class H, class E, class A>
   using map = TbbConcurrentUnorderedMapStd<K, V, H, E, A>;
-  static constexpr Capabilities capabilities = {Capability::subscript, Capability::erase_iterator,
-                                                Capability::reserve,   Capability::copy,
-                                                Capability::move,      Capability::swap};
+  static constexpr Capabilities capabilities = {Capability::subscript,
+                                                Capability::erase_iterator,
+                                                Capability::reserve,
+                                                Capability::copy,
+                                                Capability::move,
+                                                Capability::swap,
+                                                Capability::exact_element_count,
+                                                Capability::stable_references};
 };
 
 }  // namespace mapcheck::adapters

@@ -14,9 +14,12 @@
 // The map stores std::pair<Key, T> (not std::pair<const Key, T>), so its allocator is rebound to
 // that type: libstdc++'s std::list (the overflow list) rejects an allocator of another type.
 //
-// Capabilities: subscript, erase_iterator, reserve, copy, move, swap (documented members). Not
-// declared: iterators_follow_swap and absurd_reserve (undocumented), go_iteration, random_order,
-// assign_updates_key (insert_or_assign and operator[] keep the stored key).
+// Capabilities: subscript, erase_iterator, reserve, copy, move, swap (documented members);
+// exact_element_count (buckets construct a value only when they hold one). Not declared:
+// stable_references (hopscotch displacement and rehash move values), reserve_keeps_buckets (a full
+// neighbourhood rehashes at any load factor), iterators_follow_swap and absurd_reserve
+// (undocumented), go_iteration, random_order, assign_updates_key (insert_or_assign and operator[]
+// keep the stored key).
 #pragma once
 
 #include <memory>
@@ -36,9 +39,13 @@ struct TslHopscotchMap {
   using map =
       tsl::hopscotch_map<K, V, H, E,
                          typename std::allocator_traits<A>::template rebind_alloc<std::pair<K, V>>>;
-  static constexpr Capabilities capabilities = {Capability::subscript, Capability::erase_iterator,
-                                                Capability::reserve,   Capability::copy,
-                                                Capability::move,      Capability::swap};
+  static constexpr Capabilities capabilities = {Capability::subscript,
+                                                Capability::erase_iterator,
+                                                Capability::reserve,
+                                                Capability::copy,
+                                                Capability::move,
+                                                Capability::swap,
+                                                Capability::exact_element_count};
 };
 
 }  // namespace mapcheck::adapters

@@ -176,6 +176,23 @@ void SlotReuseAfterDeletes() {
   expect_program_holds<Adapter>(program);
 }
 
+// Fresh keys inserted and erased at a constant size, with an iteration open across them: the
+// interpreter's bounded-capacity check (and gomap's structural model) judges every step.
+template <class Adapter>
+void CapacityBoundedUnderChurn() {
+  Program program = *gen_program_header(UniverseKind::ints, gen_hash_policy());
+  program.ops = {make(OpKind::insert_n, 0, 1, *rc::gen::inRange(1u, 64u)), make(OpKind::iter_open)};
+  const auto churn = rc::gen::map(rc::gen::inRange<std::uint32_t>(1, 253), [](std::uint32_t code) {
+    return make(OpKind::churn, 0, 0, code);
+  });
+  append(program.ops, *gen_body({{4, churn},
+                                 {1, rc::gen::just(make(OpKind::iter_step))},
+                                 {1, gen_shaped(OpKind::erase_key, 0, 64)},
+                                 {1, gen_shaped(OpKind::insert, 0, 64)}}));
+  program.ops.push_back(make(OpKind::iterate));
+  expect_program_holds<Adapter>(program);
+}
+
 template <class Adapter>
 void EraseWhileIteratingVisitsRest() {
   Program program = *gen_program_header(*rc::gen::element(UniverseKind::ints, UniverseKind::nan),

@@ -285,6 +285,9 @@ class Table {
     // the wrong entries that the checkers must see.
     const bool keep_epoch = planted(PlantedBug::clear_keeps_epoch) && !growing();
     set_flag_bits(flags, +Flag::sameSizeGrow, 0);  // step 4
+    // An iteration may still hold the old array; its entries end now all the same (the epoch ends
+    // that iteration), as clear() ends every entry of a std map.
+    if (oldbuckets && !keep_epoch) oldbuckets->reset();
     oldbuckets.reset();
     nevacuate = 0;
     noverflow = 0;
