@@ -36,6 +36,7 @@
 #include <string_view>
 
 #include "mapcheck/adapters/detail/libcuckoo_std_map.hpp"
+#include "mapcheck/adapters/detail/std_operations.hpp"
 #include "mapcheck/op.hpp"
 
 namespace mapcheck::adapters {
@@ -45,13 +46,8 @@ struct LibcuckooCuckoohashMap {
   static constexpr std::string_view cpp_name = "mapcheck::adapters::LibcuckooCuckoohashMap";
   template <class K, class V, class H, class E, class A>
   using map = detail::LibcuckooStdMap<K, V, H, E, A>;
-  static constexpr Capabilities capabilities = {Capability::subscript,
-                                                Capability::erase_iterator,
-                                                Capability::reserve,
-                                                Capability::copy,
-                                                Capability::move,
-                                                Capability::swap,
-                                                Capability::exact_element_count};
+  static constexpr Capabilities capabilities =
+      detail::kStdOperations.with(Capability::exact_element_count);
 };
 
 }  // namespace mapcheck::adapters

@@ -41,6 +41,7 @@
 
 #include <sparsehash/dense_hash_map>
 
+#include "mapcheck/adapters/detail/std_operations.hpp"
 #include "mapcheck/op.hpp"
 #include "mapcheck/universe.hpp"
 
@@ -132,13 +133,8 @@ struct SparsehashDenseHashMap {
   static constexpr std::string_view cpp_name = "mapcheck::adapters::SparsehashDenseHashMap";
   template <class K, class V, class H, class E, class A>
   using map = DenseHashMapStd<K, V, H, E>;
-  static constexpr Capabilities capabilities = {Capability::subscript,
-                                                Capability::erase_iterator,
-                                                Capability::reserve,
-                                                Capability::copy,
-                                                Capability::move,
-                                                Capability::swap,
-                                                Capability::reserve_keeps_buckets};
+  static constexpr Capabilities capabilities =
+      detail::kStdOperations.with(Capability::reserve_keeps_buckets);
 };
 
 }  // namespace mapcheck::adapters

@@ -33,6 +33,7 @@
 
 #include <oneapi/tbb/concurrent_unordered_map.h>
 
+#include "mapcheck/adapters/detail/std_operations.hpp"
 #include "mapcheck/op.hpp"
 
 namespace mapcheck::adapters {
@@ -70,14 +71,9 @@ struct TbbConcurrentUnorderedMap {
   static constexpr std::string_view cpp_name = "mapcheck::adapters::TbbConcurrentUnorderedMap";
   template <class K, class V, class H, class E, class A>
   using map = TbbConcurrentUnorderedMapStd<K, V, H, E, A>;
-  static constexpr Capabilities capabilities = {Capability::subscript,
-                                                Capability::erase_iterator,
-                                                Capability::reserve,
-                                                Capability::copy,
-                                                Capability::move,
-                                                Capability::swap,
-                                                Capability::exact_element_count,
-                                                Capability::stable_references};
+  static constexpr Capabilities capabilities =
+      detail::kStdOperations.with(Capability::exact_element_count)
+          .with(Capability::stable_references);
 };
 
 }  // namespace mapcheck::adapters

@@ -28,6 +28,7 @@
 
 #include <tsl/hopscotch_map.h>
 
+#include "mapcheck/adapters/detail/std_operations.hpp"
 #include "mapcheck/op.hpp"
 
 namespace mapcheck::adapters {
@@ -39,13 +40,8 @@ struct TslHopscotchMap {
   using map =
       tsl::hopscotch_map<K, V, H, E,
                          typename std::allocator_traits<A>::template rebind_alloc<std::pair<K, V>>>;
-  static constexpr Capabilities capabilities = {Capability::subscript,
-                                                Capability::erase_iterator,
-                                                Capability::reserve,
-                                                Capability::copy,
-                                                Capability::move,
-                                                Capability::swap,
-                                                Capability::exact_element_count};
+  static constexpr Capabilities capabilities =
+      detail::kStdOperations.with(Capability::exact_element_count);
 };
 
 }  // namespace mapcheck::adapters
