@@ -7,7 +7,7 @@
 //     program.bin     the minimised program in the full program byte form (when minimised)
 //     program.txt     the minimised (or raw) program as text
 //     reproducer.cpp  a GoogleTest test that calls the map directly (when it could be printed)
-//     log.txt         the tail of the map's stderr (a sanitizer report, an abort message)
+//     log.txt         the start and end of the map's stderr (a sanitizer report, an abort message)
 //     history.txt     stress suite: the minimal history, one column per thread, and the verdict
 //
 // finding.json is the record the report reads back, so a finding written by a child process that
@@ -37,7 +37,7 @@ struct Finding {
   std::vector<std::uint8_t> input;  // the case's bytes, in the suite's dialect
   std::optional<Program> minimal;
   std::string reproducer;  // C++ text, or empty
-  std::string log;         // stderr tail
+  std::string log;         // the start and end of its stderr
   std::string details;     // stress suite: the minimal history and the checker's explanation
   std::filesystem::path dir;
   // Set by the report when the finding is listed in the expected-findings file.

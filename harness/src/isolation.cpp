@@ -12,6 +12,7 @@
 #include <iterator>
 #include <new>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 
 #include <fmt/format.h>
@@ -26,13 +27,45 @@ void on_op(std::size_t next_op, void* progress) {
   p->beats.fetch_add(1, std::memory_order_relaxed);
 }
 
+namespace {
+
+// The first report of a sanitizer in a child's log, without its addresses:
+// "==12==ERROR: AddressSanitizer: heap-use-after-free on address 0x... at pc ..." gives
+// "AddressSanitizer: heap-use-after-free"; UBSan's "file:line: runtime error: <what>" gives
+// "UndefinedBehaviorSanitizer: <what>". Empty if the log holds none.
+std::string sanitizer_report(std::string_view log) {
+  const auto line_from = [&](std::size_t at) {
+    const std::size_t end = log.find('\n', at);
+    return log.substr(at, end == std::string_view::npos ? log.size() - at : end - at);
+  };
+  if (const std::size_t at = log.find("ERROR: "); at != std::string_view::npos) {
+    std::string_view report = line_from(at + 7);
+    for (const std::string_view cut :
+         {" on address", " on unknown address", " at pc", " in thread"})
+      report = report.substr(0, report.find(cut));
+    if (report.find("Sanitizer") != std::string_view::npos) return std::string(report);
+  }
+  if (const std::size_t at = log.find("runtime error: "); at != std::string_view::npos)
+    return "UndefinedBehaviorSanitizer: " + std::string(line_from(at + 15));
+  // A report too long for the first line to be kept still ends with its summary.
+  if (const std::size_t at = log.rfind("SUMMARY: "); at != std::string_view::npos)
+    return std::string(line_from(at + 9));
+  return {};
+}
+
+}  // namespace
+
 std::string ChildOutcome::describe() const {
+  const std::string sanitizer = sanitizer_report(log);
   switch (kind) {
     case Kind::exited:
       if (code == kChildThrew) return "the map threw: " + exception;
+      if (!sanitizer.empty()) return fmt::format("{} (exit status {})", sanitizer, code);
       return fmt::format("exit status {}", code);
     case Kind::signalled: {
       const char* name = sigabbrev_np(code);
+      if (!sanitizer.empty())
+        return fmt::format("{} (signal {}, SIG{})", sanitizer, code, name != nullptr ? name : "?");
       return fmt::format("signal {} (SIG{})", code, name != nullptr ? name : "?");
     }
     case Kind::timed_out:
@@ -55,12 +88,14 @@ SharedProgress::~SharedProgress() {
 
 namespace {
 
-// The last `limit` bytes of the file at `path`.
-std::string tail_of(const std::string& path, std::size_t limit) {
+// The file at `path`, its first `head` and last `tail` bytes if it is longer: a sanitizer names
+// what went wrong in its report's first line and sums up in its last.
+std::string ends_of(const std::string& path, std::size_t head, std::size_t tail) {
   if (path.empty()) return {};
   std::ifstream in(path, std::ios::binary);
   std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  if (text.size() > limit) text = "[...]\n" + text.substr(text.size() - limit);
+  if (text.size() > head + tail)
+    text = text.substr(0, head) + "\n[...]\n" + text.substr(text.size() - tail);
   return text;
 }
 
@@ -127,7 +162,7 @@ ChildOutcome run_in_child(const std::function<int()>& body, SharedProgress& prog
     std::this_thread::sleep_for(poll);
     poll = std::min<std::chrono::microseconds>(poll * 2, std::chrono::milliseconds(20));
   }
-  outcome.log = tail_of(limits.log_path, 6000);
+  outcome.log = ends_of(limits.log_path, 2000, 4000);
   outcome.exception = progress->exception;
   return outcome;
 }

@@ -5,8 +5,8 @@
 // writes which case it runs, that case's bytes, and a heartbeat after every op; the parent reads
 // them when the child dies or stops beating. So the input that killed the map is never lost, even
 // when nothing could be written to a file, and a hang is detected per op rather than per run.
-// The child's stderr goes to a log file; its tail becomes part of a crash finding (the sanitizer's
-// report is there).
+// The child's stderr goes to a log file; its start and end become part of a crash finding (the
+// sanitizer's report is there).
 #pragma once
 
 #include <atomic>
@@ -41,10 +41,12 @@ void on_op(std::size_t next_op, void* progress);
 
 struct ChildOutcome {
   enum class Kind { exited, signalled, timed_out } kind = Kind::exited;
-  int code = 0;                  // exit status, or signal number
-  std::string log;               // the tail of the child's stderr
-  std::string exception;         // what() of the exception, for kChildThrew
-  std::string describe() const;  // "exit status 3", "signal 11 (SIGSEGV)", "no progress in 10 s"
+  int code = 0;           // exit status, or signal number
+  std::string log;        // the start and end of the child's stderr
+  std::string exception;  // what() of the exception, for kChildThrew
+  // "exit status 3", "signal 11 (SIGSEGV)", "no progress in 10 s"; with a sanitizer's report in
+  // the log, its first line: "AddressSanitizer: heap-use-after-free (exit status 1)".
+  std::string describe() const;
 };
 
 // Shared Progress that outlives fork; unmapped by the destructor.

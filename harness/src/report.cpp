@@ -280,7 +280,7 @@ std::string to_markdown(const Run& run, const std::filesystem::path& report_dir)
     if (!s.reproducer.empty())
       out += "<details><summary>Reproducer (GoogleTest)</summary>\n\n```cpp\n" + s.reproducer +
              "```\n</details>\n\n";
-    if (!s.log.empty()) out += "Log (tail):\n\n```\n" + s.log + "\n```\n\n";
+    if (!s.log.empty()) out += "Log (its start and end):\n\n```\n" + s.log + "\n```\n\n";
   }
   return out;
 }
@@ -322,7 +322,8 @@ std::string to_html(const Run& run) {
     if (!s.reproducer.empty())
       out += "<details><summary>Reproducer (GoogleTest)</summary><pre>" +
              html_escape(s.reproducer) + "</pre></details>\n";
-    if (!s.log.empty()) out += "<h3>Log (tail)</h3><pre>" + html_escape(s.log) + "</pre>\n";
+    if (!s.log.empty())
+      out += "<h3>Log (its start and end)</h3><pre>" + html_escape(s.log) + "</pre>\n";
   }
   out += "</body></html>\n";
   return out;

@@ -1,8 +1,14 @@
-// Prints reproducers for a fixed set of programs into one GoogleTest source file (the path given
-// on the command line), each as its own TEST; CMake compiles that file into printed_samples_test.
-// The programs cover every op kind, every universe and every hash policy, on gomap and on
-// std::unordered_map, plus seeded random programs. They run on the correct maps, so every printed
-// EXPECT must hold: the test proves that printed reproducers compile and agree with the maps.
+// Prints reproducers for a fixed set of programs into GoogleTest source files, each as its own
+// TEST:
+//   SAMPLES.cpp  (printed_samples_test) programs that cover every op kind, every universe and
+//                every hash policy, on gomap and on std::unordered_map, plus seeded random
+//                programs, and programs printed as if an element or table check had failed (so
+//                the test repeats it). They run on the correct maps, so every printed EXPECT must
+//                hold: printed reproducers compile and agree with the maps.
+//   ZOO.cpp      (printed_zoo_test) the minimal programs of the third-party zoo's planted bugs
+//                that only an element or table check sees (tests/bugzoo/third_party), printed
+//                with the check that failed. Each printed test must fail on its planted bug: a
+//                reproducer of such a finding fails on its own, without mapcheck.
 // (The interpreter is not run here: a sample the correct maps failed would show as a failing
 // printed test, and instantiating the interpreter too would double this generator's compile time.)
 #include <cstdint>
@@ -17,8 +23,14 @@
 #include <mapcheck/printer.hpp>
 #include <mapcheck/program.hpp>
 
+#include "third_party/chained.hpp"
+#include "third_party/control_bytes.hpp"
+#include "third_party/linear_tombstone.hpp"
+#include "third_party/robin_hood.hpp"
+
 namespace {
 
+using mapcheck::Check;
 using mapcheck::HashPolicy;
 using mapcheck::Op;
 using mapcheck::OpKind;
@@ -51,6 +63,11 @@ Op run(OpKind kind, int key, std::uint32_t n, int value = 0) {
 }
 Op reserve(std::uint32_t code) {
   Op op = plain(OpKind::reserve);
+  op.count = code;
+  return op;
+}
+Op churn(std::uint32_t code) {
+  Op op = plain(OpKind::churn);
   op.count = code;
   return op;
 }
@@ -262,34 +279,120 @@ const std::vector<NamedProgram>& sample_programs() {
   return samples;
 }
 
+// A program printed as if its last op had failed `check`.
+struct CheckedProgram {
+  std::string name;
+  Check check;
+  Program program;
+};
+
+mapcheck::Failure failed_at_last_op(const Program& p, Check check, std::string broke) {
+  mapcheck::Failure failure;
+  failure.op_index = p.ops.size() - 1;
+  failure.op = mapcheck::describe(p.ops.back());
+  failure.broke = std::move(broke);
+  failure.check = check;
+  return failure;
+}
+
+// Programs that give each repeated check something to see: copies, moves and swaps (new values,
+// records that follow their maps), iterations left open at the end (closed before the maps are
+// destroyed), churn, and inserts up to a reservation.
+std::vector<CheckedProgram> checked_samples() {
+  const std::vector<Op> reserved = {run(OpKind::insert_n, 0, 5, 1), reserve(10),
+                                    run(OpKind::insert_n, 10, 30, 2)};
+  const std::vector<Op> churned = {run(OpKind::insert_n, 0, 40, 1), churn(100),
+                                   run(OpKind::erase_n, 0, 30), churn(200)};
+  std::vector<CheckedProgram> out;
+  for (const UniverseKind u : {UniverseKind::ints, UniverseKind::large}) {
+    const std::string suffix = "_" + std::string(mapcheck::kUniverses[int(u)].name);
+    out.push_back({"ElementsCopiesMovesSwaps" + suffix, Check::elements,
+                   program(u, HashPolicy::low_equal, copies_moves_swaps())});
+    out.push_back({"ElementsIterations" + suffix, Check::elements,
+                   program(u, HashPolicy::constant, iterations())});
+    out.push_back({"ReferencesCopiesMovesSwaps" + suffix, Check::references,
+                   program(u, HashPolicy::low_equal, copies_moves_swaps())});
+    out.push_back({"ReferencesGrowth" + suffix, Check::references,
+                   program(u, HashPolicy::top_equal, growth())});
+    out.push_back(
+        {"CapacityChurn" + suffix, Check::capacity, program(u, HashPolicy::two_valued, churned)});
+    out.push_back(
+        {"Reservation" + suffix, Check::reservation, program(u, HashPolicy::two_valued, reserved)});
+  }
+  return out;
+}
+
 template <class Adapter>
 void print_all(std::ostream& out, std::string_view header) {
   for (const NamedProgram& sample : sample_programs()) {
     const std::string name = std::string(Adapter::name) + "_" + sample.name;
     out << "\n" << mapcheck::print_reproducer<Adapter>(sample.program, name, header);
   }
+  for (const CheckedProgram& sample : checked_samples()) {
+    const std::string name = std::string(Adapter::name) + "_" + sample.name;
+    out << "\n"
+        << mapcheck::print_reproducer<Adapter>(
+               sample.program, name, header,
+               failed_at_last_op(sample.program, sample.check, "(a sample: the check repeated)"));
+  }
+}
+
+// One planted bug's minimal program (as `mapcheck run` finds it, tests/bugzoo/CMakeLists.txt),
+// printed with the check that reports it.
+template <class Adapter>
+void print_planted(std::ostream& out, std::string_view header, Check check, std::string broke,
+                   std::vector<Op> ops) {
+  const Program p = program(UniverseKind::ints, HashPolicy::map_default, std::move(ops));
+  out << "\n"
+      << mapcheck::print_reproducer<Adapter>(p, Adapter::name, header,
+                                             failed_at_last_op(p, check, std::move(broke)));
+}
+
+void print_zoo(std::ostream& out) {
+  namespace zoo = mapcheck::bugzoo;
+  print_planted<zoo::ControlBytesLeak>(out, "third_party/control_bytes.hpp", Check::elements,
+                                       "exact_element_count",
+                                       {keyed(OpKind::insert, 0, 0), plain(OpKind::clear)});
+  print_planted<zoo::ChainedRehash>(out, "third_party/chained.hpp", Check::references,
+                                    "stable_references", {keyed(OpKind::insert, 0, 0), reserve(3)});
+  print_planted<zoo::RobinHoodReserve>(out, "third_party/robin_hood.hpp", Check::reservation,
+                                       "reserve_keeps_buckets",
+                                       {reserve(15), run(OpKind::insert_n, 0, 57, 0)});
+  print_planted<zoo::LinearTombstoneChurn>(out, "third_party/linear_tombstone.hpp", Check::capacity,
+                                           "bounded capacity", {churn(111)});
+}
+
+bool write(const char* path, const std::string& includes, void (*body)(std::ostream&)) {
+  std::ofstream out(path);
+  out << "// Generated by tests/harness/print_samples.cpp: printed reproducers.\n";
+  out << "#include <gtest/gtest.h>\n\n" << includes << "#include <mapcheck/reproducer.hpp>\n";
+  body(out);
+  out.close();
+  if (!out) std::cerr << "print_samples: cannot write " << path << "\n";
+  return static_cast<bool>(out);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::cerr << "usage: print_samples OUTPUT.cpp\n";
+  if (argc != 3) {
+    std::cerr << "usage: print_samples SAMPLES.cpp ZOO.cpp\n";
     return 2;
   }
-  std::ofstream out(argv[1]);
-  out << "// Generated by tests/harness/print_samples.cpp: printed reproducers of sample "
-         "programs.\n";
-  out << "#include <gtest/gtest.h>\n\n";
-  out << "#include <mapcheck/adapters/gomap.hpp>\n";
-  out << "#include <mapcheck/adapters/std_unordered_map.hpp>\n";
-  out << "#include <mapcheck/reproducer.hpp>\n";
-  print_all<mapcheck::adapters::Gomap>(out, "mapcheck/adapters/gomap.hpp");
-  print_all<mapcheck::adapters::StdUnorderedMap>(out, "mapcheck/adapters/std_unordered_map.hpp");
-  out.close();
-  if (!out) {
-    std::cerr << "print_samples: cannot write " << argv[1] << "\n";
-    return 1;
-  }
-  return 0;
+  const bool samples =
+      write(argv[1],
+            "#include <mapcheck/adapters/gomap.hpp>\n"
+            "#include <mapcheck/adapters/std_unordered_map.hpp>\n",
+            [](std::ostream& out) {
+              print_all<mapcheck::adapters::Gomap>(out, "mapcheck/adapters/gomap.hpp");
+              print_all<mapcheck::adapters::StdUnorderedMap>(
+                  out, "mapcheck/adapters/std_unordered_map.hpp");
+            });
+  const bool zoo = write(argv[2],
+                         "#include \"third_party/chained.hpp\"\n"
+                         "#include \"third_party/control_bytes.hpp\"\n"
+                         "#include \"third_party/linear_tombstone.hpp\"\n"
+                         "#include \"third_party/robin_hood.hpp\"\n",
+                         print_zoo);
+  return samples && zoo ? 0 : 1;
 }

@@ -55,6 +55,8 @@ Op with_count(OpKind kind, int key, std::uint32_t count) {
   op.count = count;
   return op;
 }
+Op reserve(std::uint32_t code) { return with_count(OpKind::reserve, 0, code); }
+Op churn(std::uint32_t code) { return with_count(OpKind::churn, 0, code); }
 
 Program program(std::vector<Op> ops, UniverseKind universe = UniverseKind::ints) {
   Program p;
@@ -75,6 +77,24 @@ std::string print(const Program& p,
 bool has(const std::string& text, std::string_view line) {
   return text.find(line) != std::string::npos;
 }
+
+std::size_t count(const std::string& text, std::string_view line) {
+  std::size_t n = 0;
+  for (auto at = text.find(line); at != std::string::npos; at = text.find(line, at + line.size()))
+    ++n;
+  return n;
+}
+
+// std::unordered_map declared like a map that keeps values in empty slots (no exact count).
+struct LooseCount {
+  static constexpr std::string_view name = "loose_count";
+  static constexpr std::string_view cpp_name = "LooseCount";
+  template <class K, class V, class H, class E, class A>
+  using map = std::unordered_map<K, V, H, E, A>;
+  static constexpr mapcheck::Capabilities capabilities =
+      mapcheck::adapters::StdUnorderedMap::capabilities.without(
+          mapcheck::Capability::exact_element_count);
+};
 
 // std::unordered_map whose erase(key) loses the erase: it removes nothing and says so. A planted
 // bug for the printed expectations to contradict.
@@ -102,7 +122,8 @@ namespace {
 // The header names the map, universe, policy, seeds and failure, and lists the includes.
 TEST(Printer, HeaderNamesTheRunAndTheIncludes) {
   const Program p = program({keyed(OpKind::insert, 1, 2)});
-  mapcheck::Failure failure{0, "insert(k=1, v=2)", "true", "false", "insert result"};
+  mapcheck::Failure failure{0,       "insert(k=1, v=2)", "true",
+                            "false", "insert result",    mapcheck::Check::results};
   const std::string text = print<Gomap>(p, failure);
   EXPECT_TRUE(has(text, "//   map          gomap (mapcheck::adapters::Gomap)\n"));
   EXPECT_TRUE(has(text, "//   universe     ints: std::int64_t keys\n"));
@@ -119,8 +140,8 @@ TEST(Printer, HeaderNamesTheRunAndTheIncludes) {
   EXPECT_TRUE(has(text, "const Hash hash(mapcheck::HashPolicy::constant, 0xabcULL);"));
   EXPECT_TRUE(
       has(text,
-          "mapcheck::adapter_traits<mapcheck::adapters::Gomap>::map<Key, std::int64_t, Hash, "
-          "std::equal_to<Key>>;"));
+          "mapcheck::adapter_traits<mapcheck::adapters::Gomap>::map<Key, mapcheck::CountedValue, "
+          "Hash, std::equal_to<Key>>;"));
   // The program's bytes, for mapcheck replay: universe 00, policy 01, then the seeds.
   EXPECT_TRUE(has(text, " 00 01 bc 0a 00 00 00 00 00 00 23 01"));
 }
@@ -327,19 +348,114 @@ TEST(Printer, EraseAtIteratorPinsTheRecordedEntry) {
 TEST(Printer, FailureStopsTheTestAfterTheFailingOp) {
   const Program p =
       program({keyed(OpKind::insert, 1, 1), keyed(OpKind::erase_key, 1), keyed(OpKind::find, 1)});
-  const std::string text =
-      print<Gomap>(p, mapcheck::Failure{1, "erase_key(k=1)", "1", "0", "erase result"});
+  const std::string text = print<Gomap>(
+      p,
+      mapcheck::Failure{1, "erase_key(k=1)", "1", "0", "erase result", mapcheck::Check::results});
   EXPECT_TRUE(has(text, "// op #1: erase_key(k=1)"));
   EXPECT_FALSE(has(text, "// op #2"));
   EXPECT_TRUE(has(text, "3 ops (the test stops after the failing op #1)"));
+}
+
+// ---- the element and table checks, repeated where one of them failed ----
+
+mapcheck::Failure failed(const Program& p, mapcheck::Check check) {
+  mapcheck::Failure failure;
+  failure.op_index = p.ops.size() - 1;
+  failure.broke = "sample";
+  failure.check = check;
+  return failure;
+}
+
+const std::vector<std::string_view> kRepeatedChecks = {"mapcheck::value_census() = {};",
+                                                       "values_match(",
+                                                       "values_sound(",
+                                                       "no_values_left()",
+                                                       "ValueAddresses<Map>",
+                                                       ".unchanged(",
+                                                       "mapcheck::reproducer::capacity<",
+                                                       "reserved_capacity"};
+
+// A result failure (or none) prints none of the element and table checks.
+TEST(Printer, OtherFailuresDoNotRepeatElementOrTableChecks) {
+  const Program p =
+      program({keyed(OpKind::insert, 1, 10), reserve(10), keyed(OpKind::insert, 2, 20), churn(5)});
+  for (const std::string& text :
+       {print<StdMap>(p), print<StdMap>(p, failed(p, mapcheck::Check::results)),
+        print<StdMap>(p, failed(p, mapcheck::Check::structure))}) {
+    for (const std::string_view check : kRepeatedChecks) EXPECT_FALSE(has(text, check)) << check;
+  }
+}
+
+// Value lifetimes: counted from the start, checked after every op, and after both maps are gone;
+// the exact count only where the map declares exact_element_count.
+TEST(Printer, ElementFailureChecksValuesAfterEveryOpAndAtTheEnd) {
+  const Program p = program({keyed(OpKind::insert, 1, 10), plain(OpKind::copy_construct),
+                             on_slot(OpKind::iter_open, 0), keyed(OpKind::find, 1)});
+  const std::string text = print<StdMap>(p, failed(p, mapcheck::Check::elements));
+  EXPECT_TRUE(has(text, "  mapcheck::value_census() = {};"));
+  EXPECT_TRUE(has(text, "  Map& m = *owner;\n"));
+  EXPECT_EQ(count(text, "  EXPECT_TRUE(mapcheck::reproducer::values_match(m, *side));\n"), 4u);
+  EXPECT_TRUE(has(text,
+                  "  it0.close();\n  side.reset();\n  owner.reset();\n"
+                  "  EXPECT_TRUE(mapcheck::reproducer::no_values_left());\n}"));
+  // A map that keeps values in empty slots promises no exact count: only lifetimes are checked.
+  const std::string loose = print<LooseCount>(p, failed(p, mapcheck::Check::elements));
+  EXPECT_FALSE(has(loose, "values_match("));
+  EXPECT_EQ(count(loose, "  EXPECT_TRUE(mapcheck::reproducer::values_sound());\n"), 4u);
+  // A failure before the end stops there: the maps are not destroyed in the test.
+  mapcheck::Failure early = failed(p, mapcheck::Check::elements);
+  early.op_index = 1;
+  EXPECT_FALSE(has(print<StdMap>(p, early), "no_values_left"));
+}
+
+// Stable references: every write compares the entries' addresses with the last ones; a copy into
+// a map makes new values, and a swap takes the records along.
+TEST(Printer, ReferenceFailureComparesAddressesAfterEveryWrite) {
+  const Program p =
+      program({keyed(OpKind::insert, 1, 10), keyed(OpKind::find, 1), keyed(OpKind::insert, 2, 20),
+               plain(OpKind::copy_construct), plain(OpKind::swap), keyed(OpKind::erase_key, 1)});
+  const std::string text = print<StdMap>(p, failed(p, mapcheck::Check::references));
+  EXPECT_TRUE(has(text, "  mapcheck::reproducer::ValueAddresses<Map> m_values, side_values;\n"));
+  EXPECT_TRUE(
+      has(text, "  EXPECT_EQ(m.size(), 1u);\n  EXPECT_TRUE(m_values.unchanged(m, {1}));\n"));
+  EXPECT_EQ(count(text, "m_values.unchanged(m, {1})"), 1u);  // not after find, a read
+  EXPECT_TRUE(has(text, "  side_values.forget();  // new values\n"));
+  EXPECT_TRUE(has(text, "  swap(m_values, side_values);"));
+  EXPECT_TRUE(has(text, "  EXPECT_TRUE(m_values.unchanged(m, {2}));\n"));  // after the erase
+  EXPECT_TRUE(has(text, "  EXPECT_TRUE(side_values.unchanged(*side, {1, 2}));\n"));
+}
+
+// Bounded capacity and reserve: the capacity is compared at the failing op, with the bound the
+// interpreter used (32 x the largest size or reservation + 256) or the capacity right after the
+// last reserve.
+TEST(Printer, CapacityFailuresCompareTheCapacityAtTheFailingOp) {
+  const Program churned =
+      program({keyed(OpKind::insert, 1, 10), reserve(10), keyed(OpKind::erase_key, 1), churn(5)});
+  const std::string bounded = print<StdMap>(churned, failed(churned, mapcheck::Check::capacity));
+  EXPECT_EQ(count(bounded, "EXPECT_LE(mapcheck::reproducer::capacity<"), 2u);  // m and side
+  EXPECT_TRUE(has(bounded,
+                  "EXPECT_LE(mapcheck::reproducer::capacity<mapcheck::adapters::"
+                  "StdUnorderedMap>(m), 1536u)\n"
+                  "      << \"bounded capacity: at most 32 x 40 (m's largest size or "
+                  "reservation) + 256\";"));
+  EXPECT_TRUE(has(bounded, "(*side), 256u)"));
+
+  const Program reserved = program(
+      {reserve(1), reserve(10), keyed(OpKind::insert, 1, 10), with_count(OpKind::insert_n, 2, 5)});
+  const std::string text = print<StdMap>(reserved, failed(reserved, mapcheck::Check::reservation));
+  EXPECT_EQ(count(text, "const std::size_t reserved_capacity"), 1u);
+  EXPECT_TRUE(has(text,
+                  "  mapcheck::reproducer::reserve(m, 40ULL);  // length_error / bad_alloc "
+                  "allowed\n  const std::size_t reserved_capacity ="));
+  EXPECT_EQ(count(text, "reserved_capacity)"), 1u);  // at the failing op only
+  EXPECT_TRUE(has(text, "  // op #3: insert_n(k=2, n=5)"));
 }
 
 // ---- a planted bug ----
 
 // The printed expectations come from the model, not from the map: for a map that loses erases, the
 // interpreter finds the failure, and the printed EXPECTs contradict what that map returns, so the
-// test fails on it. (Running the printed test itself on the broken map needs a second compile; see
-// printed_samples_test for compiling printed tests.)
+// test fails on it. (printed_zoo_test compiles printed tests of planted bugs and runs them.)
 TEST(Printer, PrintedExpectationsContradictALostErase) {
   const Program p =
       program({keyed(OpKind::insert, 1, 10), keyed(OpKind::erase_key, 1),
@@ -394,6 +510,47 @@ TEST(ReproducerHelpers, ContentChecksFireOnWrongContents) {
                                                  mapcheck::TaggedKey{1, 1}, 5));
   EXPECT_FALSE(
       mapcheck::reproducer::find_returns(tagged, mapcheck::TaggedKey{1, 0}, 5));  // other bits
+}
+
+// The value checks fire on a double destruction, a value the maps do not account for, and a value
+// left alive.
+TEST(ReproducerHelpers, ValueChecksFireOnLifetimeErrors) {
+  mapcheck::value_census() = {};
+  const IntMap none;
+  std::optional<mapcheck::CountedValue> held(std::in_place, 7);
+  EXPECT_FALSE(mapcheck::reproducer::values_match(none, none));
+  EXPECT_TRUE(has(mapcheck::reproducer::values_match(none, none).message(),
+                  "1 values are alive, but the maps hold 0 entries"));
+  EXPECT_FALSE(mapcheck::reproducer::no_values_left());
+  held.reset();
+  EXPECT_TRUE(mapcheck::reproducer::values_match(none, none));
+  EXPECT_TRUE(mapcheck::reproducer::no_values_left());
+
+  alignas(mapcheck::CountedValue) unsigned char storage[sizeof(mapcheck::CountedValue)];
+  auto* value = new (storage) mapcheck::CountedValue(1);
+  value->~CountedValue();
+  value->~CountedValue();  // the planted bug: a second destruction, which the census records
+  const auto sound = mapcheck::reproducer::values_sound();
+  EXPECT_FALSE(sound);
+  EXPECT_TRUE(has(sound.message(), "destroyed after its destructor ran"));
+  mapcheck::value_census() = {};
+}
+
+// ValueAddresses fires when an entry's value is somewhere else than at the last check, and only
+// for entries it saw before.
+TEST(ReproducerHelpers, AddressChecksFireWhenValuesMove) {
+  std::unordered_map<std::int64_t, mapcheck::CountedValue> m{{1, 10}};
+  mapcheck::reproducer::ValueAddresses<decltype(m)> addresses;
+  EXPECT_TRUE(addresses.unchanged(m, {1}));
+  m.insert({2, 20});
+  m.rehash(1000);  // node-based: rehashing relinks the nodes, the values stay put
+  EXPECT_TRUE(addresses.unchanged(m, {1, 2}));
+  auto copy = m;  // the same keys, other objects
+  const auto moved = addresses.unchanged(copy, {1, 2});
+  EXPECT_FALSE(moved);
+  EXPECT_TRUE(has(moved.message(), "the value of 1 moved from"));
+  addresses.forget();
+  EXPECT_TRUE(addresses.unchanged(m, {1, 2}));
 }
 
 // A map whose iteration yields a scripted sequence, to make Iteration see wrong output.

@@ -10,10 +10,17 @@
 //   TwoBugsMap   reserve() aborts (listed as known in two_bugs_expected.json, which withholds
 //                reserve), and erase(k) of a present key reports 0 once the map holds more than
 //                20 entries: the finding the run must still report after the known one.
+// And two that only a sanitizer sees (built with ASan, whose LeakSanitizer checks each child as it
+// exits): every answer is right, no value is lost, but
+//   LeakingMap       erase(k) of a present key, in a map of more than 20 entries, allocates a
+//                    block it never frees (like an erase that unlinks a node and forgets it);
+//   UseAfterFreeMap  find(k) of a present key, in a map of more than 20 entries, reads memory it
+//                    has just freed.
 // The threshold keeps the first ops of a case harmless, so the minimiser has work to do.
 #pragma once
 
 #include <csignal>
+#include <cstdint>
 #include <cstdlib>
 #include <string_view>
 #include <unordered_map>
@@ -81,6 +88,48 @@ class TwoBugsMap : public std::unordered_map<K, V, H, E, A> {
   }
 };
 
+template <class K, class V, class H, class E, class A>
+class LeakingMap : public std::unordered_map<K, V, H, E, A> {
+  using Base = std::unordered_map<K, V, H, E, A>;
+
+ public:
+  using Base::Base;
+  using Base::erase;
+  std::size_t erase(const K& key) {
+    if (this->size() > kHarmlessSize && this->contains(key)) {
+      // volatile: the allocation must happen, and its only pointer dies with this frame
+      char* volatile forgotten = new char[48];
+      forgotten[0] = 1;
+    }
+    return Base::erase(key);
+  }
+};
+
+template <class K, class V, class H, class E, class A>
+class UseAfterFreeMap : public std::unordered_map<K, V, H, E, A> {
+  using Base = std::unordered_map<K, V, H, E, A>;
+
+ public:
+  using Base::Base;
+  typename Base::iterator find(const K& key) {
+    auto it = Base::find(key);
+    if (this->size() > kHarmlessSize && it != this->end()) read_freed_memory();
+    return it;
+  }
+  typename Base::const_iterator find(const K& key) const {
+    auto it = Base::find(key);
+    if (this->size() > kHarmlessSize && it != this->end()) read_freed_memory();
+    return it;
+  }
+
+ private:
+  static void read_freed_memory() {
+    auto* volatile stale = new std::int64_t(0);
+    delete stale;
+    [[maybe_unused]] const volatile std::int64_t read = *stale;  // volatile: the read happens
+  }
+};
+
 // std-like: the operations are detected, the promises are std::unordered_map's (std_like.hpp).
 struct Crashing : StdLike<CrashingMap, Profile::node_chaining> {
   static constexpr std::string_view name = "crashing_map";
@@ -100,6 +149,16 @@ struct Aborting : StdLike<AbortingMap, Profile::node_chaining> {
 struct TwoBugs : StdLike<TwoBugsMap, Profile::node_chaining> {
   static constexpr std::string_view name = "two_bugs_map";
   static constexpr std::string_view cpp_name = "mapcheck::isolation_test::TwoBugs";
+};
+
+struct Leaking : StdLike<LeakingMap, Profile::node_chaining> {
+  static constexpr std::string_view name = "leaking_map";
+  static constexpr std::string_view cpp_name = "mapcheck::isolation_test::Leaking";
+};
+
+struct UseAfterFree : StdLike<UseAfterFreeMap, Profile::node_chaining> {
+  static constexpr std::string_view name = "use_after_free_map";
+  static constexpr std::string_view cpp_name = "mapcheck::isolation_test::UseAfterFree";
 };
 
 }  // namespace mapcheck::isolation_test

@@ -50,12 +50,24 @@
 
 namespace mapcheck {
 
+// Which kind of check a failure comes from. The printer repeats the element and table checks in a
+// reproducer only when one of them is what failed (printer.hpp).
+enum class Check {
+  results,     // a return value or the contents differ from the model's
+  structure,   // the adapter's structural checks (gomap's invariants and growth states)
+  elements,    // value lifetimes, exact_element_count, values left alive at the end
+  references,  // stable_references
+  capacity,    // the bounded capacity
+  reservation  // reserve_keeps_buckets
+};
+
 struct Failure {
   std::size_t op_index = 0;  // index into Program::ops
   std::string op;            // the op as text
   std::string expected;
   std::string observed;
   std::string broke;  // the guarantee, invariant or contract that failed
+  Check check = Check::results;
 
   std::string to_string() const {
     std::ostringstream out;
@@ -166,9 +178,12 @@ class Interpreter {
     maps_[1].reset();
     if (auto f = check_lifetimes()) return f;
     if (value_census().live() != 0)
-      return Failure{index_, "end of the program (both maps destroyed)", "0",
+      return Failure{index_,
+                     "end of the program (both maps destroyed)",
+                     "0",
                      std::to_string(value_census().live()),
-                     "element lifetime: values constructed by the maps and never destroyed"};
+                     "element lifetime: values constructed by the maps and never destroyed",
+                     Check::elements};
     return std::nullopt;
   }
 
@@ -533,7 +548,8 @@ class Interpreter {
     return structure_after_key(map, kind, k ? &*k : nullptr);
   }
   std::optional<Failure> structure_after_key(int map, StepKind kind, const Key* key) {
-    if (auto broke = structure_[map].after(*maps_[map], kind, key)) return broken(*broke);
+    if (auto broke = structure_[map].after(*maps_[map], kind, key))
+      return of(Check::structure, broken(*broke));
     return std::nullopt;
   }
 
@@ -544,7 +560,7 @@ class Interpreter {
     peak_[map] = std::max(peak_[map], peak_[0]);
     if (auto broke = structure_[map].after(*maps_[map], StepKind::replaced,
                                            static_cast<const Key*>(nullptr)))
-      return broken(*broke);
+      return of(Check::structure, broken(*broke));
     return check_contents(map, what);
   }
 
@@ -558,8 +574,9 @@ class Interpreter {
   std::optional<Failure> check_lifetimes() const {
     const ValueCensus& census = value_census();
     if (census.lifetime_errors == 0) return std::nullopt;
-    return broken("element lifetime: " + census.first_error + " (" +
-                  std::to_string(census.lifetime_errors) + " such errors so far)");
+    return of(Check::elements,
+              broken("element lifetime: " + census.first_error + " (" +
+                     std::to_string(census.lifetime_errors) + " such errors so far)"));
   }
 
   std::optional<Failure> check_elements() {
@@ -568,8 +585,9 @@ class Interpreter {
       const std::int64_t held = value_census().live();
       const auto sizes = static_cast<std::int64_t>(maps_[0]->size() + maps_[1]->size());
       if (held != sizes)
-        return fail("exact_element_count: live values in the two maps (m.size() + side.size())",
-                    sizes, held);
+        return of(Check::elements, fail("exact_element_count: live values in the two maps "
+                                        "(m.size() + side.size())",
+                                        sizes, held));
     }
     return std::nullopt;
   }
@@ -601,7 +619,7 @@ class Interpreter {
                 << (map == 0 ? "m" : "side") << " moved from " << static_cast<const void*>(before)
                 << " to " << static_cast<const void*>(now[e.key])
                 << " (the map declares that references stay valid until their entry is erased)";
-          return broken(moved.str());
+          return of(Check::references, broken(moved.str()));
         }
       }
       addresses_[map] = now;
@@ -614,11 +632,12 @@ class Interpreter {
     if (!capacity) return std::nullopt;
     const std::uint64_t bound = kCapacityFactor * peak_[map] + kCapacitySlack;
     if (*capacity <= bound) return std::nullopt;
-    return fail(std::string("bounded capacity: the capacity of ") + (map == 0 ? "m" : "side") +
-                    " is more than " + std::to_string(kCapacityFactor) + " x " +
-                    std::to_string(peak_[map]) + " (its largest size or reservation) + " +
-                    std::to_string(kCapacitySlack),
-                std::string("at most ") + std::to_string(bound), *capacity);
+    return of(Check::capacity,
+              fail(std::string("bounded capacity: the capacity of ") + (map == 0 ? "m" : "side") +
+                       " is more than " + std::to_string(kCapacityFactor) + " x " +
+                       std::to_string(peak_[map]) + " (its largest size or reservation) + " +
+                       std::to_string(kCapacitySlack),
+                   std::string("at most ") + std::to_string(bound), *capacity));
   }
 
   static constexpr bool keeps_reservation(OpKind kind) {
@@ -635,9 +654,11 @@ class Interpreter {
     }
     const std::size_t capacity = *adapter_traits<Adapter>::capacity(*maps_[0]);
     if (capacity == reservation_->capacity) return std::nullopt;
-    return fail("reserve_keeps_buckets: capacity after reserve(" + std::to_string(reservation_->n) +
-                    ") and inserts up to size() " + std::to_string(maps_[0]->size()),
-                reservation_->capacity, capacity);
+    return of(
+        Check::reservation,
+        fail("reserve_keeps_buckets: capacity after reserve(" + std::to_string(reservation_->n) +
+                 ") and inserts up to size() " + std::to_string(maps_[0]->size()),
+             reservation_->capacity, capacity));
   }
 
   // The map holds exactly the model's entries: the same size, and every findable entry found with
@@ -685,12 +706,16 @@ class Interpreter {
   // A result that differs from the model's.
   template <class E, class O>
   Failure fail(std::string broke, const E& expected, const O& observed) const {
-    return Failure{index_, describe(current_), to_text(expected), to_text(observed),
-                   std::move(broke)};
+    return Failure{index_,           describe(current_), to_text(expected), to_text(observed),
+                   std::move(broke), Check::results};
   }
   // A guarantee or invariant that broke (the message says what happened).
   Failure broken(std::string what) const {
-    return Failure{index_, describe(current_), "", "", std::move(what)};
+    return Failure{index_, describe(current_), "", "", std::move(what), Check::results};
+  }
+  static Failure of(Check check, Failure failure) {
+    failure.check = check;
+    return failure;
   }
   template <class T>
   static std::string to_text(const T& v) {

@@ -36,6 +36,13 @@
 // map's next table gets a default PolicyHash, which is map_default). Replaying runs the map: a
 // program that crashes the map before its last erase(it) crashes the printer too.
 //
+// The element and table checks (interpreter.hpp) are repeated only when one of them is what failed
+// (Failure::check), so that other reproducers stay short: the values are mapcheck::CountedValue in
+// every printed test, as in the run, and a failed lifetime check adds values_match / values_sound
+// after every op and no_values_left after destroying both maps; a failed stable_references check
+// records and compares the values' addresses after every write (ValueAddresses); a failed capacity
+// bound or reservation compares the capacity at the failing op.
+//
 // Not reproduced: the adapter's structural checks (gomap's I1-I8 and growth state machine); the
 // failure text in the header names the one that broke.
 #pragma once
@@ -55,6 +62,7 @@
 #include <vector>
 
 #include "mapcheck/adapter.hpp"
+#include "mapcheck/counted_value.hpp"
 #include "mapcheck/hashers.hpp"
 #include "mapcheck/interpreter.hpp"
 #include "mapcheck/models/sequential.hpp"
@@ -138,20 +146,23 @@ class ReproducerWriter {
  public:
   using Uni = Universe<U>;
   using Key = typename Uni::Key;
-  using Value = std::int64_t;
+  using Value = CountedValue;  // as in the interpreter: the same map type, the same run
   using Hash = PolicyHash<Key, IdOf<U>>;
   using Map = typename adapter_traits<Adapter>::template map<Key, Value, Hash, std::equal_to<Key>>;
   using Iterator = typename Map::iterator;
   static constexpr Capabilities kCaps = adapter_traits<Adapter>::capabilities;
+  using Checked = Interpreter<Adapter, U>;  // for the bounds of its table checks
 
-  // Prints ops [0, op_count) of `program`.
-  ReproducerWriter(const Program& program, std::size_t op_count)
+  // Prints ops [0, op_count) of `program`; `failed` says which check to repeat in the test.
+  ReproducerWriter(const Program& program, std::size_t op_count, Check failed)
       : program_(program),
         op_count_(op_count),
+        failed_(failed),
         models_{models::SequentialModel(facts()), models::SequentialModel(facts())} {
     for (std::size_t i = 0; i < op_count_; ++i) {
       const Op& op = program_.ops[i];
       if (op.kind == OpKind::erase_iterator && supported(op)) replay_until_ = i + 1;
+      if (op.kind == OpKind::reserve && supported(op)) last_reserve_ = i;
     }
     if (replay_until_ > 0) {  // exactly the interpreter's construction
       const Hash hash(program_.hash_policy, program_.hash_seed);
@@ -171,6 +182,7 @@ class ReproducerWriter {
         lines_.comment(slot_name(s) + " is still open at the end of the program.");
         print_iteration_check(s, op_count_);
       }
+      if (failed_ == Check::elements && op_count_ == program_.ops.size()) print_destruction();
     }
 
     std::ostringstream out;
@@ -180,13 +192,20 @@ class ReproducerWriter {
     out << "  using Hash = mapcheck::PolicyHash<Key, mapcheck::IdOf<mapcheck::UniverseKind::"
         << universe_name() << ">>;\n";
     out << "  using Map =\n      mapcheck::adapter_traits<" << adapter
-        << ">::map<Key, std::int64_t, Hash, std::equal_to<Key>>;\n";
+        << ">::map<Key, mapcheck::CountedValue, Hash, std::equal_to<Key>>;\n";
     out << "  mapcheck::adapter_traits<" << adapter << ">::seed(" << hex(program_.random_seed)
         << "ULL);\n";
     out << "  const Hash hash(mapcheck::HashPolicy::"
         << kHashPolicies[static_cast<std::size_t>(program_.hash_policy)].name << ", "
         << hex(program_.hash_seed) << "ULL);\n";
-    out << "  Map m(0, hash, std::equal_to<Key>());\n";
+    if (failed_ == Check::elements) {
+      out << "  mapcheck::value_census() = {};  // counts the values' lives from here on\n";
+      out << "  std::optional<Map> owner(std::in_place, 0, hash, std::equal_to<Key>());  // "
+             "destroyed at the end\n";
+      out << "  Map& m = *owner;\n";
+    } else {
+      out << "  Map m(0, hash, std::equal_to<Key>());\n";
+    }
     out << "  // The target of copies, moves and swaps (optional: copy and move construct it "
            "anew).\n";
     out << "  std::optional<Map> side(std::in_place, 0, hash, std::equal_to<Key>());\n";
@@ -195,6 +214,10 @@ class ReproducerWriter {
       if (slots_[s].used) declared += (declared.empty() ? "" : ", ") + slot_name(s);
     }
     if (!declared.empty()) out << "  mapcheck::reproducer::Iteration<Map> " << declared << ";\n";
+    if (failed_ == Check::references) {
+      out << "  // Where each map keeps its entries' values, checked after every write.\n";
+      out << "  mapcheck::reproducer::ValueAddresses<Map> m_values, side_values;\n";
+    }
     out << lines_.text() << "}\n";
     return out.str();
   }
@@ -215,7 +238,7 @@ class ReproducerWriter {
     struct Row {
       std::uint64_t instance;
       std::uint8_t key;
-      Value value;
+      std::int64_t value;
       std::size_t from;
       std::optional<std::size_t> until;
     };
@@ -234,6 +257,7 @@ class ReproducerWriter {
   }
   static std::string slot_name(std::size_t slot) { return "it" + std::to_string(slot); }
   static std::string map_name(int map) { return map == 0 ? "m" : "*side"; }
+  static std::string values_name(int map) { return map == 0 ? "m_values" : "side_values"; }
   bool replaying() const { return now_ < replay_until_; }
 
   // ---- one op ----
@@ -257,6 +281,63 @@ class ReproducerWriter {
       if (slots_[s].open) track_lifetimes(slots_[s]);
     }
     lines_.line("EXPECT_EQ(m.size(), " + std::to_string(models_[0].size()) + "u);");
+    if (failed_ == Check::elements) {
+      lines_.line(kCaps.has(Capability::exact_element_count)
+                      ? "EXPECT_TRUE(mapcheck::reproducer::values_match(m, *side));"
+                      : "EXPECT_TRUE(mapcheck::reproducer::values_sound());");
+    }
+    if (info(op.kind).mutates) print_table_checks();
+  }
+
+  // ---- the element and table checks, where one of them failed (the interpreter's check_tables)
+  void print_table_checks() {
+    for (int map = 0; map < 2; ++map) {
+      peak_[map] = std::max<std::uint64_t>(peak_[map], models_[map].size());
+      if (failed_ == Check::references) print_references(map);
+    }
+    if (now_ + 1 != op_count_) return;  // the bounds are printed where they broke
+    const std::string capacity =
+        "mapcheck::reproducer::capacity<" + std::string(adapter_type_name<Adapter>) + ">(";
+    if (failed_ == Check::capacity) {
+      for (int map = 0; map < 2; ++map) {
+        const std::uint64_t bound = Checked::kCapacityFactor * peak_[map] + Checked::kCapacitySlack;
+        lines_.line("EXPECT_LE(" + capacity + map_name(map) + "), " + std::to_string(bound) + "u)");
+        lines_.line("    << \"bounded capacity: at most " +
+                    std::to_string(Checked::kCapacityFactor) + " x " + std::to_string(peak_[map]) +
+                    " (" + (map == 0 ? "m" : "side") + "'s largest size or reservation) + " +
+                    std::to_string(Checked::kCapacitySlack) + "\";");
+      }
+    }
+    if (failed_ == Check::reservation) {
+      lines_.line("EXPECT_EQ(" + capacity + "m), reserved_capacity)");
+      lines_.line(
+          "    << \"reserve_keeps_buckets: inserts up to the reserved size keep the capacity\";");
+    }
+  }
+
+  void print_references(int map) {
+    if constexpr (kCaps.has(Capability::stable_references)) {
+      std::vector<std::string> keys;
+      for (const models::Entry& e : models_[map].entries()) {
+        if (Uni::reflexive(e.key)) keys.push_back(key(e.key));
+      }
+      if (keys.empty() && !recorded_[map]) return;  // nothing recorded, nothing to record
+      recorded_[map] = !keys.empty();
+      lines_.list("EXPECT_TRUE(" + values_name(map) + ".unchanged(" + map_name(map) + ", {", keys,
+                  "}));");
+    }
+  }
+
+  // At the end of the program: iterators first, then both maps go; no value may outlive them.
+  void print_destruction() {
+    lines_.line("");
+    lines_.comment("The end of the program: both maps are destroyed.");
+    for (std::size_t s = 0; s < kIteratorSlots; ++s) {
+      if (slots_[s].open) lines_.line(slot_name(s) + ".close();");
+    }
+    lines_.line("side.reset();");
+    lines_.line("owner.reset();");
+    lines_.line("EXPECT_TRUE(mapcheck::reproducer::no_values_left());");
   }
 
   void dispatch(const Op& op) {
@@ -456,6 +537,13 @@ class ReproducerWriter {
       }
       ++mutations_;
     }
+    if (n <= Checked::kOrdinaryReserve) {
+      peak_[0] = std::max<std::uint64_t>(peak_[0], n);
+      if (failed_ == Check::reservation && now_ == last_reserve_) {
+        lines_.line("const std::size_t reserved_capacity = mapcheck::reproducer::capacity<" +
+                    std::string(adapter_type_name<Adapter>) + ">(m);");
+      }
+    }
     print_holds(0);
   }
 
@@ -498,7 +586,7 @@ class ReproducerWriter {
       return;
     }
     const auto& observed_key = (*slot.it)->first;
-    const Value observed_value = (*slot.it)->second;
+    const std::int64_t observed_value = (*slot.it)->second;
     const auto e = match(slot.map, observed_key, observed_value);
     if (!e) {
       const auto index = Uni::index_of(observed_key);
@@ -556,6 +644,11 @@ class ReproducerWriter {
   // ---- copies, moves, swaps ----
   void replaced(int map, const models::SequentialModel& expected) {
     models_[map] = expected;
+    peak_[map] = std::max(peak_[map], peak_[0]);
+    if (failed_ == Check::references) {
+      lines_.line(values_name(map) + ".forget();  // new values");
+      recorded_[map] = false;
+    }
     print_holds(map);
   }
 
@@ -563,7 +656,12 @@ class ReproducerWriter {
     lines_.line("{");
     lines_.line("  using std::swap;");
     lines_.line("  swap(m, *side);");
+    if (failed_ == Check::references) {
+      lines_.line("  swap(m_values, side_values);  // the values went with their maps");
+      std::swap(recorded_[0], recorded_[1]);
+    }
     lines_.line("}");
+    std::swap(peak_[0], peak_[1]);
     if (replaying()) {
       using std::swap;
       swap(*maps_[0], *maps_[1]);
@@ -710,12 +808,12 @@ class ReproducerWriter {
   }
 
   // ---- matching the map's output to the model (the interpreter's `match`) ----
-  static bool same_entry(const Key& k, const Value& value, const models::Entry& e) {
+  static bool same_entry(const Key& k, std::int64_t value, const models::Entry& e) {
     const auto index = Uni::index_of(k);
     const bool key_ok = index ? *index == e.key : !Uni::reflexive(e.key);
     return key_ok && value == e.value;
   }
-  std::optional<models::Entry> match(int map, const Key& k, const Value& value) const {
+  std::optional<models::Entry> match(int map, const Key& k, std::int64_t value) const {
     const auto index = Uni::index_of(k);
     if (index && Uni::reflexive(*index)) {
       const auto e = models_[map].find(*index);
@@ -730,6 +828,10 @@ class ReproducerWriter {
 
   const Program& program_;
   std::size_t op_count_;
+  Check failed_;
+  std::size_t last_reserve_ = 0;         // the reservation whose capacity the test compares with
+  std::array<std::uint64_t, 2> peak_{};  // each map's largest size or reservation (capacity bound)
+  std::array<bool, 2> recorded_{};       // the test's ValueAddresses of this map is not empty
   std::array<models::SequentialModel, 2> models_;
   std::array<Slot, kIteratorSlots> slots_;
   CodeLines lines_;
@@ -786,10 +888,14 @@ std::string reproducer_header(const Program& program, std::string_view test_name
          "ops assume\n";
   out << "// (an order that depends on per-process state, such as gomap::Hash's key, may differ: "
          "it says so).\n";
-  out << "// The adapter's structural checks (if any) and the element and table checks (value "
-         "lifetimes,\n";
-  out << "// stable references, reserve, bounded capacity) are not repeated here: the failure line "
-         "names them,\n";
+  out << "// When what failed is an element or table check (value lifetimes, stable references, "
+         "reserve,\n";
+  out << "// bounded capacity), the test repeats it: values are mapcheck::CountedValue, which "
+         "count "
+         "their\n";
+  out << "// lives. The adapter's structural checks (if any) are not repeated: the failure line "
+         "names "
+         "them,\n";
   out << "// and `mapcheck replay` on the bytes above runs them again.\n";
   return out.str();
 }
@@ -820,7 +926,8 @@ std::string print_reproducer(const Program& program, std::string_view test_name,
   std::string test;
   [&]<std::size_t... I>(std::index_sequence<I...>) {  // the writer for the program's universe
     ((program.universe == kUniverses[I].kind
-          ? (void)(test = detail::ReproducerWriter<Adapter, kUniverses[I].kind>(program, op_count)
+          ? (void)(test = detail::ReproducerWriter<Adapter, kUniverses[I].kind>(
+                              program, op_count, failure ? failure->check : Check::results)
                               .test(name))
           : void()),
      ...);

@@ -14,9 +14,14 @@
 // keys equal under the map's Eq but with different bits (the `tagged` universe) are told apart, so
 // a map that stores the wrong bits on overwrite fails.
 //
+// Values are mapcheck::CountedValue, as in the run that found the failure: an int64 that counts its
+// constructions and destructions. When what failed is an element or table check (value lifetimes,
+// stable references, reserve, bounded capacity), the printed test repeats that check with the
+// helpers of the last section below.
+//
 // Dependencies: the standard library, GoogleTest and mapcheck's vocabulary headers (universe.hpp,
-// hashers.hpp, adapter.hpp), never the models or the interpreter: a reproducer must not need the
-// oracle that judged it.
+// hashers.hpp, adapter.hpp, counted_value.hpp), never the models or the interpreter: a reproducer
+// must not need the oracle that judged it.
 #pragma once
 
 #include <algorithm>
@@ -24,6 +29,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <map>
 #include <new>
 #include <optional>
 #include <set>
@@ -37,6 +43,7 @@
 #include <gtest/gtest.h>
 
 #include "mapcheck/adapter.hpp"
+#include "mapcheck/counted_value.hpp"
 #include "mapcheck/hashers.hpp"
 #include "mapcheck/universe.hpp"
 
@@ -378,5 +385,81 @@ class Iteration {
   std::optional<std::size_t> finished_at_;
   std::vector<Produced> produced_;
 };
+
+// ---- element and table checks ----
+// Printed only when one of them is what failed; the interpreter's checks (interpreter.hpp) in
+// test form.
+
+// No value was destroyed twice or used after its destruction (since value_census() was reset at
+// the start of the test).
+inline ::testing::AssertionResult values_sound() {
+  const ValueCensus& census = value_census();
+  if (census.lifetime_errors == 0) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure()
+         << census.first_error << " (" << census.lifetime_errors << " such errors so far)";
+}
+
+// The maps keep exactly their entries' values alive: m.size() + side.size() (exact_element_count).
+template <class Map>
+::testing::AssertionResult values_match(const Map& m, const Map& side) {
+  if (auto sound = values_sound(); !sound) return sound;
+  const std::int64_t live = value_census().live();
+  const auto sizes = static_cast<std::int64_t>(m.size() + side.size());
+  if (live == sizes) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << live << " values are alive, but the maps hold " << sizes
+                                       << " entries (m.size() + side.size())";
+}
+
+// Once both maps are destroyed, none of the values they constructed is alive.
+inline ::testing::AssertionResult no_values_left() {
+  if (auto sound = values_sound(); !sound) return sound;
+  const std::int64_t live = value_census().live();
+  if (live == 0) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure()
+         << live << " values constructed by the maps are still alive after both were destroyed";
+}
+
+// Where one map keeps the value of each entry, from one write to the next (stable_references: a
+// reference stays valid until its entry is erased).
+template <class Map>
+class ValueAddresses {
+ public:
+  using Key = typename Map::key_type;
+
+  // After a write: the values of `keys` (the entries the map must hold) are where they were at the
+  // last check, if they were there then; the record becomes the map as it is now.
+  ::testing::AssertionResult unchanged(const Map& m, const std::vector<Key>& keys) {
+    std::map<std::string, const void*> now;
+    std::ostringstream moved;
+    for (const Key& key : keys) {
+      const auto it = m.find(key);
+      if (it == m.end()) continue;  // a missing entry is the lookups' failure, not this one's
+      const void* address = &it->second;
+      now[key_text(key)] = address;
+      const auto before = addresses_.find(key_text(key));
+      if (before != addresses_.end() && before->second != address)
+        moved << "\n  the value of " << key_text(key) << " moved from " << before->second << " to "
+              << address;
+    }
+    addresses_ = std::move(now);
+    if (moved.str().empty()) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure()
+           << "values moved, though references must stay valid until their entry is erased:"
+           << moved.str();
+  }
+
+  // The map was replaced (copied or moved into): its entries are new objects.
+  void forget() { addresses_.clear(); }
+
+ private:
+  std::map<std::string, const void*> addresses_;
+};
+
+// The capacity the adapter reports (adapter_traits<Adapter>::capacity: bucket_count() or the
+// adapter's own).
+template <class Adapter, class Map>
+std::size_t capacity(const Map& m) {
+  return adapter_traits<Adapter>::capacity(m).value_or(0);
+}
 
 }  // namespace mapcheck::reproducer
