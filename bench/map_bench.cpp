@@ -67,10 +67,5 @@ void register_all() { register_ops<Insert, FindHit, FindMiss, Erase, Iterate, In
 }  // namespace mapcheck::bench
 
 int main(int argc, char** argv) {
-  mapcheck::bench::register_all();
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return mapcheck::bench::run_benchmarks(argc, argv, mapcheck::bench::register_all);
 }

@@ -323,4 +323,15 @@ void register_one(std::size_t n) {
   Op::configure(benchmark::RegisterBenchmark(name.c_str(), run), n);
 }
 
+// main() of a benchmark binary: its benchmarks are registered at run time, from the tables, by
+// register_all (not by BENCHMARK macros), before Google Benchmark reads the command line.
+inline int run_benchmarks(int argc, char** argv, void (*register_all)()) {
+  register_all();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
+
 }  // namespace mapcheck::bench
