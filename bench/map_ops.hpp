@@ -131,6 +131,14 @@ void fill(M& m, const std::vector<Key>& hits) {
   for (std::size_t i = 0; i < hits.size(); ++i) m.try_emplace(hits[i], static_cast<Value>(i));
 }
 
+// A map of Row's type holding hits[i] -> i for every i.
+template <class Row>
+MapOf<Row> filled_map(const std::vector<Key>& hits) {
+  MapOf<Row> m = make_map<Row>();
+  fill(m, hits);
+  return m;
+}
+
 // ---- Operations: one struct each, a name and a run<Row>(state, n) written once for all maps ----
 
 // Defaults of the throughput operations: one timed iteration is one pass over n keys.
@@ -166,8 +174,7 @@ struct FindHit : PassOp {
   template <class Row>
   static void run(benchmark::State& state, std::size_t n) {
     const KeySet& keys = key_set(n);
-    MapOf<Row> m = make_map<Row>();
-    fill(m, keys.hits);
+    MapOf<Row> m = filled_map<Row>(keys.hits);
     std::size_t found = 0;
     for (auto _ : state) {
       std::uint64_t sum = 0;
@@ -193,8 +200,7 @@ struct FindMiss : PassOp {
   template <class Row>
   static void run(benchmark::State& state, std::size_t n) {
     const KeySet& keys = key_set(n);
-    MapOf<Row> m = make_map<Row>();
-    fill(m, keys.hits);
+    MapOf<Row> m = filled_map<Row>(keys.hits);
     std::size_t found = 0;
     for (auto _ : state) {
       for (Key k : keys.misses) found += m.find(k) != m.end() ? 1 : 0;
@@ -245,8 +251,7 @@ struct Iterate : PassOp {
   template <class Row>
   static void run(benchmark::State& state, std::size_t n) {
     const KeySet& keys = key_set(n);
-    MapOf<Row> m = make_map<Row>();
-    fill(m, keys.hits);
+    MapOf<Row> m = filled_map<Row>(keys.hits);
     const std::uint64_t expected = n * (n - 1) / 2;  // values are 0 .. n-1
     bool all_sums_right = true;
     for (auto _ : state) {
