@@ -10,7 +10,9 @@
 //     static constexpr mapcheck::Capabilities capabilities = {...};           // required
 //     // optional: make the map's own randomness reproducible
 //     static void seed(std::uint64_t);
-//     // optional: a structural model checked after every op
+//     // optional: a structural model, told of every step (each op, and each key of a bulk op)
+//     // by after_step(m, kind, key) and checked by after_op(m) after every op; both return the
+//     // broken rule in words, or nothing (NoStructure below is the empty one)
 //     template <class M> using structure = ...;
 //     // optional: features of the map's internal state, as small integers below
 //     // kStateFeatureLimit, which the fuzzers count as coverage (new states, not only new code)
@@ -40,9 +42,10 @@ using models::StepKind;
 template <class M>
 struct NoStructure {
   template <class K>
-  std::optional<std::string> after(const M&, StepKind, const K*) {
+  std::optional<std::string> after_step(const M&, StepKind, const K*) {
     return std::nullopt;
   }
+  std::optional<std::string> after_op(const M&) { return std::nullopt; }
 };
 
 // State features (see state_features above) are below this bound.

@@ -90,7 +90,12 @@ class CountedValue {
     return value_;
   }
   void check(const char* what) const {
-    if (state_ == kAlive) return;
+    if (state_ != kAlive) [[unlikely]]
+      record_error(what);
+  }
+  // Out of line: its string building would otherwise give every check() a stack frame that ASan
+  // allocates on its fake stack, a cost paid on every read of every value.
+  [[gnu::noinline, gnu::cold]] void record_error(const char* what) const {
     ValueCensus& census = value_census();
     if (census.lifetime_errors++ == 0) {
       census.first_error = std::string("a value was ") + what + " after " +

@@ -165,6 +165,7 @@ class Interpreter {
     }
     if (info(op.kind).mutates && !keeps_reservation(op.kind)) reservation_.reset();
     std::optional<Failure> failure = dispatch(op);
+    if (!failure) failure = check_structures();
     if (!failure) failure = check_size(0);
     if (!failure) failure = check_elements();
     if (!failure && info(op.kind).mutates) failure = check_tables();
@@ -240,7 +241,7 @@ class Interpreter {
         return expect_equal(m.size(), models_[0].size(), "size");
       case OpKind::clear: {
         m.clear();
-        models::Effects effects;
+        models::Effects& effects = fresh_effects();
         models_[0].clear(effects);
         return after_mutation(0, effects, StepKind::clear, nullptr);
       }
@@ -314,7 +315,7 @@ class Interpreter {
     m.clear();  // a moved-from map is valid but unspecified: clear() makes it known (empty)
     m = Map(0, hash_, std::equal_to<Key>());  // and the program's hash policy applies to it again
     const models::SequentialModel moved = models_[0];
-    models::Effects effects;
+    models::Effects& effects = fresh_effects();
     models_[0].clear(effects);
     if (auto f = after_replacement(0, models_[0], "moved-from map after clear()")) return f;
     return after_replacement(1, moved, "move");
@@ -342,7 +343,7 @@ class Interpreter {
   // ---- writes ----
   template <class Insert>
   std::optional<Failure> insert_like(const Op& op, Insert&& insert) {
-    models::Effects effects;
+    models::Effects& effects = fresh_effects();
     const bool expected = models_[0].insert(op.key, op.value, effects);
     const auto [it, inserted] = insert(Uni::key(op.key), op.value);
     if (inserted != expected) return fail("insert result", expected, inserted);
@@ -355,7 +356,7 @@ class Interpreter {
 
   std::optional<Failure> assign_like(const Op& op, bool subscript) {
     Map& m = *maps_[0];
-    models::Effects effects;
+    models::Effects& effects = fresh_effects();
     const bool expected =
         models_[0].assign(op.key, op.value, kCaps.has(Capability::assign_updates_key), effects);
     bool inserted = expected;
@@ -370,7 +371,7 @@ class Interpreter {
 
   std::optional<Failure> erase_key(std::uint8_t key) {
     const bool empty_before = models_[0].size() == 0;
-    models::Effects effects;
+    models::Effects& effects = fresh_effects();
     const std::size_t expected = models_[0].erase(key, effects);
     const std::size_t erased = maps_[0]->erase(Uni::key(key));
     if (erased != expected) return fail("erase result", expected, erased);
@@ -387,7 +388,7 @@ class Interpreter {
     if (!entry)
       return fail("erase(it) on an entry the model does not hold", "a live entry",
                   show_observed((*open.it)->first, (*open.it)->second));
-    models::Effects effects;
+    models::Effects& effects = fresh_effects();
     models_[open.map].erase_instance(entry->instance, effects);
     const std::uint8_t key = entry->key;
     open.it = m.erase(*open.it);
@@ -412,28 +413,19 @@ class Interpreter {
     return check_contents(0, "reserve");
   }
 
-  // Fresh keys, each erased right after its insert; the contents must come out unchanged. The
-  // structural model sees the first kChurnStepsWatched keys step by step, each as the write it is;
-  // checking the whole table after each of up to 1008 steps would make churn most of a program's
-  // cost, so for the rest it checks the table once at the end, as a new history.
-  static constexpr std::uint64_t kChurnStepsWatched = 8;
+  // Fresh keys, each erased right after its insert; the contents must come out unchanged.
   std::optional<Failure> churn(std::uint32_t code) {
     Map& m = *maps_[0];
     const std::uint64_t n = churn_length(code);
     for (std::uint64_t j = 0; j < n; ++j) {
       const Key k = Uni::fresh_key(fresh_keys_++);
-      const bool watched = j < kChurnStepsWatched;
       if (!m.insert({k, Value{0}}).second)
         return fail("churn: insert of a fresh key outside the universe", true, false);
-      if (watched)
-        if (auto f = structure_after_key(0, StepKind::add_key, &k)) return f;
+      if (auto f = structure_after_key(0, StepKind::add_key, &k)) return f;
       if (const std::size_t erased = m.erase(k); erased != 1)
         return fail("churn: erase of the fresh key just inserted", 1, erased);
-      if (watched)
-        if (auto f = structure_after_key(0, StepKind::write, &k)) return f;
+      if (auto f = structure_after_key(0, StepKind::write, &k)) return f;
     }
-    if (n > kChurnStepsWatched)
-      if (auto f = structure_after_key(0, StepKind::replaced, nullptr)) return f;
     ++mutations_;
     return check_contents(0, "churn");
   }
@@ -451,7 +443,7 @@ class Interpreter {
   }
 
   std::optional<Failure> iterate() {
-    models::IterationModel model;
+    models::IterationModel& model = full_iteration_;
     model.open(models_[0]);
     std::size_t produced = 0;
     for (auto it = maps_[0]->begin(); it != maps_[0]->end(); ++it) {
@@ -459,7 +451,7 @@ class Interpreter {
         return fail("full iteration produced more entries than the map holds", models_[0].size(),
                     produced);
       if (auto g = model.on_produced(match_unproduced(0, model, it->first, it->second),
-                                     show_observed(it->first, it->second)))
+                                     [&] { return show_observed(it->first, it->second); }))
         return broken(*g);
     }
     if (auto g = model.on_finished(models_[0])) return broken(*g);
@@ -496,7 +488,7 @@ class Interpreter {
     const auto& key = (*open.it)->first;
     const auto& value = (*open.it)->second;
     if (auto g = open.model.on_produced(match_unproduced(open.map, open.model, key, value),
-                                        show_observed(key, value)))
+                                        [&] { return show_observed(key, value); }))
       return broken(*g);
     return std::nullopt;
   }
@@ -524,15 +516,25 @@ class Interpreter {
       return std::nullopt;
     }
     std::optional<models::Entry> fallback;  // irreflexive: any live instance with this value
-    for (const models::Entry& e : models_[map].entries()) {
-      if (Uni::reflexive(e.key) || e.value != value) continue;
-      if (iteration == nullptr || !iteration->has_produced(e.instance)) return e;
-      fallback = e;
-    }
-    return fallback;
+    std::optional<models::Entry> unproduced;
+    models_[map].for_each_entry([&](const models::Entry& e) {
+      if (unproduced || Uni::reflexive(e.key) || e.value != value) return;
+      if (iteration == nullptr || !iteration->has_produced(e.instance))
+        unproduced = e;
+      else
+        fallback = e;
+    });
+    return unproduced ? unproduced : fallback;
   }
 
   // ---- after each op ----
+  // The effects of one model step, empty. One object serves every step (no step nests another),
+  // so its vectors allocate only when a step ends more instances than any step before.
+  models::Effects& fresh_effects() {
+    effects_.created.clear();
+    effects_.ended.clear();
+    return effects_;
+  }
   std::optional<Failure> after_mutation(int map, const models::Effects& effects, StepKind kind,
                                         const std::uint8_t* key) {
     ++mutations_;
@@ -548,8 +550,19 @@ class Interpreter {
     return structure_after_key(map, kind, k ? &*k : nullptr);
   }
   std::optional<Failure> structure_after_key(int map, StepKind kind, const Key* key) {
-    if (auto broke = structure_[map].after(*maps_[map], kind, key))
+    stepped_[map] = true;
+    if (auto broke = structure_[map].after_step(*maps_[map], kind, key))
       return of(Check::structure, broken(*broke));
+    return std::nullopt;
+  }
+  // After the op, the structural check of each map it stepped on (see GomapStructureModel: once
+  // per op, not per key of a bulk op).
+  std::optional<Failure> check_structures() {
+    for (int map = 0; map < 2; ++map) {
+      if (!std::exchange(stepped_[map], false)) continue;
+      if (auto broke = structure_[map].after_op(*maps_[map]))
+        return of(Check::structure, broken(*broke));
+    }
     return std::nullopt;
   }
 
@@ -558,9 +571,7 @@ class Interpreter {
     models_[map] = expected;
     addresses_[map] = {};  // a new map, or new elements: their addresses are recorded afresh
     peak_[map] = std::max(peak_[map], peak_[0]);
-    if (auto broke = structure_[map].after(*maps_[map], StepKind::replaced,
-                                           static_cast<const Key*>(nullptr)))
-      return of(Check::structure, broken(*broke));
+    if (auto f = structure_after_key(map, StepKind::replaced, nullptr)) return f;
     return check_contents(map, what);
   }
 
@@ -735,7 +746,10 @@ class Interpreter {
   std::array<std::optional<Map>, 2> maps_;
   std::array<models::SequentialModel, 2> models_;
   std::array<typename adapter_traits<Adapter>::template structure<Map>, 2> structure_;
+  std::array<bool, 2> stepped_{};  // a structural step since the last check_structures()
   std::array<OpenIteration, kIteratorSlots> iterations_;
+  models::IterationModel full_iteration_;  // the iterate op's, kept for its storage
+  models::Effects effects_;                // fresh_effects()'s, kept for its storage
   std::size_t index_ = 0;
   Op current_;
   std::uint64_t mutations_ = 0;   // data mutations so far (any map)

@@ -22,12 +22,12 @@
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <set>
 #include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "mapcheck/models/instance_set.hpp"
 #include "mapcheck/models/sequential.hpp"
 
 namespace mapcheck::models {
@@ -36,10 +36,14 @@ class IterationModel {
  public:
   // An iteration opens on a map whose model is `model`.
   void open(const SequentialModel& model) {
-    *this = IterationModel();
+    // Cleared rather than replaced: the sets keep their storage from one iteration to the next.
+    live_at_open_.clear();
+    ended_.clear();
+    produced_.clear();
+    produced_entries_.clear();
     is_open_ = true;
-    for (const Entry& e : model.entries()) live_at_open_.insert(e.instance);
-    empty_at_open_ = live_at_open_.empty();
+    model.for_each_entry([&](const Entry& e) { live_at_open_.insert(e.instance); });
+    empty_at_open_ = model.size() == 0;
   }
   bool is_open() const { return is_open_; }
 
@@ -50,16 +54,19 @@ class IterationModel {
   }
 
   // The iteration produced an entry. `produced` is the model's live entry the map's output matched,
-  // or nothing if no live entry has that key, value and key bits; `what` describes the output.
+  // or nothing if no live entry has that key, value and key bits; describe() says what the output
+  // was (called only to report a violation: building text for every step would cost more than the
+  // check).
+  template <class Describe>
   std::optional<std::string> on_produced(const std::optional<Entry>& produced,
-                                         const std::string& what) {
+                                         Describe&& describe) {
     if (empty_at_open_)
-      return "guarantee G9: produced " + what + " from an iteration opened on an empty map";
+      return "guarantee G9: produced " + describe() + " from an iteration opened on an empty map";
     if (!produced)
-      return "guarantee G3/G5: produced " + what +
+      return "guarantee G3/G5: produced " + describe() +
              ", which is not a live entry (deleted, cleared, or a stale value or key)";
-    if (!produced_.insert(produced->instance).second)
-      return "guarantee G2: produced " + what + " twice (the same entry instance)";
+    if (!produced_.insert(produced->instance))
+      return "guarantee G2: produced " + describe() + " twice (the same entry instance)";
     produced_entries_.push_back(*produced);
     return std::nullopt;
   }
@@ -74,21 +81,21 @@ class IterationModel {
     is_open_ = false;
     std::map<std::int64_t, int> surplus;  // irreflexive productions G1 did not ask for, per value
     for (const Entry& e : produced_entries_) {
-      const bool required = live_at_open_.count(e.instance) != 0 && ended_.count(e.instance) == 0;
+      const bool required = live_at_open_.contains(e.instance) && !ended_.contains(e.instance);
       if (!model.facts().reflexive(e.key) && !required) ++surplus[e.value];
     }
     std::ostringstream missing;
     int n = 0;
-    for (std::uint64_t id : live_at_open_) {
-      if (ended_.count(id) != 0 || produced_.count(id) != 0) continue;
+    live_at_open_.for_each([&](std::uint64_t id) {
+      if (ended_.contains(id) || produced_.contains(id)) return;
       const auto entry = model.instance(id);
-      if (!entry) continue;
+      if (!entry) return;
       if (!model.facts().reflexive(entry->key) && surplus[entry->value] > 0) {
         --surplus[entry->value];
-        continue;
+        return;
       }
       if (n++ < 8) missing << " key#" << int(entry->key) << "=" << entry->value;
-    }
+    });
     if (n == 0) return std::nullopt;
     std::ostringstream out;
     out << "guarantee G1: the iteration finished without producing " << n
@@ -99,14 +106,14 @@ class IterationModel {
   // The iteration was abandoned (closed before its end): nothing more to check.
   void close() { is_open_ = false; }
 
-  bool has_produced(std::uint64_t instance) const { return produced_.count(instance) != 0; }
+  bool has_produced(std::uint64_t instance) const { return produced_.contains(instance); }
 
  private:
   bool is_open_ = false;
   bool empty_at_open_ = false;
-  std::set<std::uint64_t> live_at_open_;
-  std::set<std::uint64_t> ended_;
-  std::set<std::uint64_t> produced_;
+  InstanceSet live_at_open_;
+  InstanceSet ended_;
+  InstanceSet produced_;
   std::vector<Entry> produced_entries_;
 };
 

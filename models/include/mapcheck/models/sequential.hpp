@@ -10,19 +10,23 @@
 // Every entry is an *instance* with an id: inserting an absent key creates one, updates keep it,
 // erase and clear end it (spec §4.3). The iteration model follows instances, so each step reports
 // the instances it created and ended.
+//
+// Storage: one slot per canonical key index (there are at most 256) plus a list of irreflexive
+// entries. A flat array is as obviously correct as a std::map here and allocates nothing per
+// insert; the model steps with every key of every op, so under ASan its allocations dominated.
 #pragma once
 
+#include <array>
+#include <bitset>
 #include <cstdint>
-#include <functional>
-#include <map>
 #include <optional>
 #include <vector>
 
 namespace mapcheck::models {
 
 struct KeyFacts {
-  std::function<std::uint8_t(std::uint8_t)> canonical;
-  std::function<bool(std::uint8_t)> reflexive;
+  std::uint8_t (*canonical)(std::uint8_t);
+  bool (*reflexive)(std::uint8_t);
 };
 
 struct Entry {
@@ -40,16 +44,16 @@ struct Effects {
 
 class SequentialModel {
  public:
-  explicit SequentialModel(KeyFacts facts) : facts_(std::move(facts)) {}
+  explicit SequentialModel(KeyFacts facts) : facts_(facts) {}
 
-  std::size_t size() const { return by_class_.size() + irreflexive_.size(); }
+  std::size_t size() const { return live_.count() + irreflexive_.size(); }
 
   // The live entry for `key`, if a lookup can find it.
   std::optional<Entry> find(std::uint8_t key) const {
     if (!facts_.reflexive(key)) return std::nullopt;
-    auto it = by_class_.find(facts_.canonical(key));
-    if (it == by_class_.end()) return std::nullopt;
-    return it->second;
+    const std::uint8_t cls = facts_.canonical(key);
+    if (!live_.test(cls)) return std::nullopt;
+    return by_class_[cls];
   }
 
   // insert / try_emplace: adds key -> value if absent. Returns whether it was added.
@@ -63,10 +67,10 @@ class SequentialModel {
   // map promises Go's NeedKeyUpdate). Returns whether it was added.
   bool assign(std::uint8_t key, std::int64_t value, bool update_key, Effects& effects) {
     if (facts_.reflexive(key)) {
-      auto it = by_class_.find(facts_.canonical(key));
-      if (it != by_class_.end()) {
-        it->second.value = value;
-        if (update_key) it->second.key = key;
+      const std::uint8_t cls = facts_.canonical(key);
+      if (live_.test(cls)) {
+        by_class_[cls].value = value;
+        if (update_key) by_class_[cls].key = key;
         return false;
       }
     }
@@ -77,19 +81,19 @@ class SequentialModel {
   // erase(k): 0 or 1.
   std::size_t erase(std::uint8_t key, Effects& effects) {
     if (!facts_.reflexive(key)) return 0;
-    auto it = by_class_.find(facts_.canonical(key));
-    if (it == by_class_.end()) return 0;
-    effects.ended.push_back(it->second.instance);
-    by_class_.erase(it);
+    const std::uint8_t cls = facts_.canonical(key);
+    if (!live_.test(cls)) return 0;
+    effects.ended.push_back(by_class_[cls].instance);
+    live_.reset(cls);
     return 1;
   }
 
   // Ends one instance (erase at an iterator). Returns whether it was live.
   bool erase_instance(std::uint64_t instance, Effects& effects) {
-    for (auto it = by_class_.begin(); it != by_class_.end(); ++it) {
-      if (it->second.instance == instance) {
+    for (std::size_t cls = 0; cls < kClasses; ++cls) {
+      if (live_.test(cls) && by_class_[cls].instance == instance) {
         effects.ended.push_back(instance);
-        by_class_.erase(it);
+        live_.reset(cls);
         return true;
       }
     }
@@ -104,45 +108,64 @@ class SequentialModel {
   }
 
   void clear(Effects& effects) {
-    for (const Entry& e : entries()) effects.ended.push_back(e.instance);
-    by_class_.clear();
+    for_each_entry([&](const Entry& e) { effects.ended.push_back(e.instance); });
+    live_.reset();
     irreflexive_.clear();
   }
 
-  // Every live entry (reflexive ones in key order, then irreflexive ones in insertion order).
+  // Calls f(entry) for every live entry: reflexive ones in key order, then irreflexive ones in
+  // insertion order.
+  template <class F>
+  void for_each_entry(F&& f) const {
+    for (std::size_t cls = 0; cls < kClasses; ++cls)
+      if (live_.test(cls)) f(by_class_[cls]);
+    for (const Entry& e : irreflexive_) f(e);
+  }
+
+  // Every live entry, in for_each_entry's order.
   std::vector<Entry> entries() const {
     std::vector<Entry> all;
-    for (const auto& [cls, e] : by_class_) all.push_back(e);
-    all.insert(all.end(), irreflexive_.begin(), irreflexive_.end());
+    all.reserve(size());
+    for_each_entry([&](const Entry& e) { all.push_back(e); });
     return all;
   }
 
   // The live entry with this instance id.
   std::optional<Entry> instance(std::uint64_t id) const {
-    for (const Entry& e : entries())
-      if (e.instance == id) return e;
-    return std::nullopt;
+    std::optional<Entry> found;
+    for_each_entry([&](const Entry& e) {
+      if (e.instance == id) found = e;
+    });
+    return found;
   }
 
   const KeyFacts& facts() const { return facts_; }
 
   friend bool operator==(const SequentialModel& a, const SequentialModel& b) {
-    return a.by_class_ == b.by_class_ && a.irreflexive_ == b.irreflexive_;
+    if (a.live_ != b.live_ || a.irreflexive_ != b.irreflexive_) return false;
+    for (std::size_t cls = 0; cls < kClasses; ++cls)
+      if (a.live_.test(cls) && !(a.by_class_[cls] == b.by_class_[cls])) return false;
+    return true;
   }
 
  private:
+  static constexpr std::size_t kClasses = 256;  // key indices are bytes
+
   void add(std::uint8_t key, std::int64_t value, Effects& effects) {
     const Entry e{key, value, next_instance_++};
     effects.created.push_back(e.instance);
     if (facts_.reflexive(key)) {
-      by_class_.emplace(facts_.canonical(key), e);
+      const std::uint8_t cls = facts_.canonical(key);
+      by_class_[cls] = e;
+      live_.set(cls);
     } else {
       irreflexive_.push_back(e);
     }
   }
 
   KeyFacts facts_;
-  std::map<std::uint8_t, Entry> by_class_;  // canonical index -> entry
+  std::array<Entry, kClasses> by_class_{};  // canonical index -> entry, where live_ is set
+  std::bitset<kClasses> live_;
   std::vector<Entry> irreflexive_;
   std::uint64_t next_instance_ = 1;
 };
