@@ -103,11 +103,13 @@ inline unsigned rest_slots(std::uint64_t word) { return slots_equal(word, +Mark:
 // Slots that are empty (emptyRest or emptyOne), where an insert may go.
 inline unsigned empty_slots(std::uint64_t word) { return slots_equal(word & ~kLowBits, 0); }
 
-// Slots whose tophash equals `top`, before the first emptyRest (spec §3.1 step 5 stops there).
-// Branch-free: with no emptyRest, rest & -rest is 0 and the mask is all ones.
-inline unsigned match_before_rest(std::uint64_t word, std::uint8_t top) {
-  const unsigned rest = rest_slots(word);
-  return slots_equal(word, top) & ((rest & (0u - rest)) - 1u);
+// Reports whether an emptyRest precedes slot i, so that a scan in slot order (spec §3.1 step 5)
+// stops before reaching it. Never true for a slot whose tophash matches while I3 holds (every
+// later byte is emptyRest, 0, which matches no tophash); scans still test it, as a branch predicted
+// not taken, instead of masking the matches with the rest slots: the mask put four more operations
+// between the tophash load and the key load of every lookup.
+inline bool rest_before(std::uint64_t word, unsigned i) {
+  return (rest_slots(word) & ((1u << i) - 1u)) != 0;
 }
 
 // Lowest slot of a non-empty slot mask.
