@@ -97,10 +97,20 @@ struct is_std_array<std::array<T, N>> : std::true_type {};
 
 }  // namespace internal
 
+namespace internal {
+// Reports whether gomap::Hash<K> cannot throw: integers, enums and pointers are hashed here with
+// arithmetic only. (NaN hashing draws from a random source that tests may script, and other types
+// may go through std::hash.) Lets evacuation take its one-pass form (table.hpp).
+template <class K>
+inline constexpr bool hash_never_throws =
+    std::is_integral_v<K> || std::is_enum_v<K> || std::is_pointer_v<K>;
+}  // namespace internal
+
 // Seeded 64-bit hash for the usual key types. Specialise it (or pass your own hasher) for others.
 template <class K>
 struct Hash {
-  std::uint64_t operator()(const K& key, std::uint64_t seed) const {
+  std::uint64_t operator()(const K& key, std::uint64_t seed) const
+      noexcept(internal::hash_never_throws<K>) {
     using internal::hash_word;
     if constexpr (std::is_integral_v<K> || std::is_enum_v<K>) {
       return hash_word(static_cast<std::uint64_t>(key), seed);
@@ -180,9 +190,21 @@ concept PlainHasher = requires(const H& hasher, const K& key) {
   { hasher(key) } -> std::convertible_to<std::size_t>;
 };
 
+// Reports whether hashing a K with H cannot throw.
+template <class H, class K>
+inline constexpr bool nothrow_hasher = [] {
+  if constexpr (SeededHasher<H, K>)
+    return std::is_nothrow_invocable_v<const H&, const K&, std::uint64_t>;
+  else if constexpr (PlainHasher<H, K>)
+    return std::is_nothrow_invocable_v<const H&, const K&>;
+  else
+    return false;
+}();
+
 // The one place the map turns a key into a hash word.
 template <class H, class K>
-std::uint64_t hash_key(const H& hasher, const K& key, std::uint64_t seed) {
+std::uint64_t hash_key(const H& hasher, const K& key,
+                       std::uint64_t seed) noexcept(nothrow_hasher<H, K>) {
   static_assert(SeededHasher<H, K> || PlainHasher<H, K>,
                 "gomap::Map: the hasher must be callable as h(key, uint64_t seed) -> uint64_t "
                 "or as h(key) -> size_t");

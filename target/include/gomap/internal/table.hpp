@@ -14,6 +14,24 @@
 //  (Go's
 //    growWork) and follows the entry to its new slot, so erase(iterator) works by position, also
 //    for NaN keys that no lookup can find (Go issue #63312).
+//
+// Speed (bench/map_bench.cpp, int64 keys, against absl::flat_hash_map and std::unordered_map). The
+// algorithms stay Go's; what was made cheaper is how they run on a CPU:
+//  * Tophash bytes are handled as one 64-bit word per bucket (SWAR, generation.hpp): one compare
+//    finds the matching, the empty and the emptyRest slots. Bytes that an evacuation writes are
+//    collected in a register and stored as a word, because the insert that triggered it reads that
+//    word next, and a word load over fresh byte stores stalls on store forwarding.
+//  * assign() is split: the common write (no grow in progress, key found or a free slot in its
+//    chain, no grow due) is inlined at the call site; the rest (first bucket, grow start, growWork,
+//    new overflow bucket) is assign_slow(), which starts over. An out-of-line assign had to build
+//    its returned position and iterator in memory, which g++ did with stalling copies.
+//  * evacuate() moves a single-bucket chain in Go's one pass when nothing can throw
+//    (evacuate_bucket); the exception-safe phases (plan, make room, copy, commit) are kept for
+//    chains with overflow buckets, kept keys (an iterator may read the old array) and hashers or
+//    equalities that may throw. (A two-pass form for chains with overflow buckets executed more
+//    instructions in total than the phases it replaced: callgrind, 65536 inserts.)
+//  * Lookups prefetch a bucket's key and value lines with its tophash line, and test "an
+//    emptyRest comes first" as a rarely taken branch instead of masking the matches with it.
 #pragma once
 
 #include <algorithm>
@@ -87,6 +105,11 @@ class Table {
   using Bucket = typename L::Bucket;
   using Gen = Generation<L>;
   static constexpr bool kReflexive = L::reflexive;
+  // Reports whether evacuation's user callbacks (hash; equality k == k for irreflexive key types)
+  // cannot throw, so that a single-bucket chain can be evacuated in one pass (evacuate_bucket).
+  static constexpr bool kNothrowEvacuation =
+      nothrow_hasher<Hash, K> &&
+      (kReflexive || std::is_nothrow_invocable_v<const Eq&, const K&, const K&>);
 
   // Where a live entry is. `in_old` entries sit in an unevacuated bucket of the old array.
   struct Position {
@@ -148,7 +171,7 @@ class Table {
     std::uint64_t index = hash & bucket_mask(B);
     Bucket* head = array + index;
     bool in_old = false;
-    if (growing()) {  // step 4: an unevacuated old chain still holds the entries of this bucket
+    if (growing()) [[unlikely]] {  // step 4: an unevacuated old chain holds this bucket's entries
       std::uint64_t mask = bucket_mask(B);
       if (!same_size_grow()) mask >>= 1;
       Bucket* old_head = oldbuckets->bucket(hash & mask);
@@ -162,8 +185,10 @@ class Table {
     const std::uint8_t top = tophash_of(hash);
     for (Bucket* b = head; b != nullptr; b = b->overflow) {  // step 5
       const std::uint64_t word = b->tophash_word();
-      for (unsigned m = match_before_rest(word, top); m != 0; m &= m - 1) {
+      for (unsigned m = slots_equal(word, top); m != 0; m &= m - 1) {
         const unsigned i = first_slot(m);
+        if (rest_before(word, i)) [[unlikely]]
+          break;
         if (equal(key, b->key(i))) return {b, i, head, index, in_old};
       }
       if (rest_slots(word) != 0) break;
@@ -182,76 +207,38 @@ class Table {
   // Finds the entry for `key` or creates it. When found, `on_found(position)` runs (overwrite,
   // key update); when created, `construct_value(alloc, value_slot)` builds the value. Returns the
   // entry's position and whether it was created.
+  //
+  // Split in two for speed: the common write (the table exists, no grow is in progress, the key is
+  // found or its chain has a free slot, no grow is due) runs inline at the call site; everything
+  // else goes to assign_slow, which starts over from step 5. The fast path changes nothing before
+  // it commits, so starting over repeats only the scan, with the same result. Inlining matters
+  // beyond call overhead: an out-of-line assign must materialise the returned position (and the
+  // 160-byte iterator built from it) in memory, and g++ copied it with 16-byte loads spanning
+  // separate stores, a store-forwarding stall per insert (perf, bench insert).
   template <class KeyArg, class OnFound, class ConstructValue>
-  std::pair<Position, bool> assign(KeyArg&& key, OnFound&& on_found,
-                                   ConstructValue&& construct_value) {
+  [[gnu::always_inline]] std::pair<Position, bool> assign(KeyArg&& key, OnFound&& on_found,
+                                                          ConstructValue&& construct_value) {
     check_not_writing(kConcurrentMapWrites);  // step 2
     const std::uint64_t hash = hash_of(key);  // step 3: may throw, nothing changed yet
     WriteGuard guard(flags);                  // step 4
-    if (!buckets) install_current(make_generation(B, /*lazy=*/false));  // step 5
-    const std::uint8_t top = tophash_of(hash);
-    // `key` may refer into the map itself (m[it->first]); if evacuation moves that key, `probe`
-    // follows it to its new slot.
-    const K* probe = &key;
-    for (;;) {
-      const std::uint64_t index = hash & bucket_mask(B);  // step 6
-      array[index].prefetch_slots();
-      if (growing()) grow_work(index, &probe);
+    if (array != nullptr && !growing()) [[likely]] {
+      const std::uint64_t index = hash & bucket_mask(B);  // step 6, nothing to evacuate
       Bucket* head = array + index;
-      Position insert_at;
-      Bucket* last = head;
-      for (Bucket* b = head; b != nullptr; b = b->overflow) {  // step 8
-        last = b;
-        const std::uint64_t word = b->tophash_word();
-        if (!insert_at) {
-          const unsigned empty = empty_slots(word);
-          if (empty != 0) insert_at = {b, first_slot(empty), head, index, false};
-          if constexpr (planted(PlantedBug::reuse_skips_match)) {
-            if (insert_at) break;
-          }
-        }
-        for (unsigned m = match_before_rest(word, top); m != 0; m &= m - 1) {
-          const unsigned i = first_slot(m);
-          if (equal(*probe, b->key(i))) {
-            Position found{b, i, head, index, false};
-            on_found(found);
-            guard.finish();
-            return {found, false};
-          }
-        }
-        if (rest_slots(word) != 0) break;
+      head->prefetch_slots();
+      const std::uint8_t top = tophash_of(hash);
+      const ChainScan scan = scan_chain(head, index, top, key);  // step 8
+      if (scan.found) {
+        on_found(scan.found);
+        guard.finish();  // step 12
+        return {scan.found, false};
       }
-      // step 9: a new key; start a grow at the load factor or with too many overflow buckets.
-      const std::uint64_t new_count =
-          planted(PlantedBug::no_growth_at_load_factor) ? count : count + 1;
-      if (!growing() &&
-          (over_load_factor(new_count, B) || too_many_overflow_buckets(noverflow, B))) {
-        hash_grow(/*force_double=*/false);
-        continue;  // every position found so far is stale
+      if (scan.insert_at && !grow_due()) [[likely]] {  // step 9 (no grow), step 11
+        emplace_new(scan.insert_at, top, &key, std::forward<KeyArg>(key), construct_value);
+        guard.finish();  // step 12
+        return {scan.insert_at, true};
       }
-      if (!insert_at)
-        insert_at = {append_overflow(*buckets, last), 0, head, index, false};  // step 10
-      Bucket* b = insert_at.bucket;                                            // step 11
-      const unsigned i = insert_at.slot;
-      if (probe != &key) {
-        Keys::construct(alloc, b->key_slot(i), *probe);
-      } else {
-        Keys::construct(alloc, b->key_slot(i), std::forward<KeyArg>(key));
-      }
-      try {
-        construct_value(alloc, b->value_slot(i));
-      } catch (...) {
-        Keys::destroy(alloc, b->key_slot(i));
-        throw;
-      }
-      b->tophash[i] = top;
-      ++count;
-      ++buckets->live_keys;
-      ++buckets->live_values;
-      Values::set_home(b->value_slot(i), address_of(insert_at, *buckets));
-      guard.finish();  // step 12
-      return {insert_at, true};
     }
+    return assign_slow(hash, guard, std::forward<KeyArg>(key), on_found, construct_value);
   }
 
   // ---- delete (spec §3.3) ----
@@ -394,6 +381,108 @@ class Table {
     }
   }
 
+  // Step 8's result: the entry, or else the first empty slot in chain order (if any) and the last
+  // bucket of the chain.
+  struct ChainScan {
+    Position found;
+    Position insert_at;
+    Bucket* last;
+  };
+
+  // Step 8: scans the chain at `head` for `key`, stopping at emptyRest.
+  ChainScan scan_chain(Bucket* head, std::uint64_t index, std::uint8_t top, const K& key) const {
+    ChainScan scan{{}, {}, head};
+    for (Bucket* b = head; b != nullptr; b = b->overflow) {
+      scan.last = b;
+      const std::uint64_t word = b->tophash_word();
+      if (!scan.insert_at) {
+        const unsigned empty = empty_slots(word);
+        if (empty != 0) scan.insert_at = {b, first_slot(empty), head, index, false};
+        if constexpr (planted(PlantedBug::reuse_skips_match)) {
+          if (scan.insert_at) break;
+        }
+      }
+      for (unsigned m = slots_equal(word, top); m != 0; m &= m - 1) {
+        const unsigned i = first_slot(m);
+        if (rest_before(word, i)) [[unlikely]]
+          break;
+        if (equal(key, b->key(i))) {
+          scan.found = {b, i, head, index, false};
+          return scan;
+        }
+      }
+      if (rest_slots(word) != 0) break;
+    }
+    return scan;
+  }
+
+  // Step 9: reports whether adding a key must start a grow (load factor or overflow buckets).
+  // REQUIRES: not growing.
+  bool grow_due() const {
+    const std::uint64_t new_count =
+        planted(PlantedBug::no_growth_at_load_factor) ? count : count + 1;
+    return over_load_factor(new_count, B) || too_many_overflow_buckets(noverflow, B);
+  }
+
+  // Step 11: builds the new entry at `at` (key from `*probe` if evacuation moved the caller's key,
+  // else from `key`) and publishes it.
+  template <class KeyArg, class ConstructValue>
+  void emplace_new(const Position& at, std::uint8_t top, const K* probe, KeyArg&& key,
+                   ConstructValue& construct_value) {
+    Bucket* b = at.bucket;
+    const unsigned i = at.slot;
+    if (probe != &key) {
+      Keys::construct(alloc, b->key_slot(i), *probe);
+    } else {
+      Keys::construct(alloc, b->key_slot(i), std::forward<KeyArg>(key));
+    }
+    try {
+      construct_value(alloc, b->value_slot(i));
+    } catch (...) {
+      Keys::destroy(alloc, b->key_slot(i));
+      throw;
+    }
+    b->tophash[i] = top;
+    ++count;
+    ++buckets->live_keys;
+    ++buckets->live_values;
+    Values::set_home(b->value_slot(i), address_of(at, *buckets));
+  }
+
+  // assign() from step 5 on, for every case its inline fast path does not take.
+  template <class KeyArg, class OnFound, class ConstructValue>
+  [[gnu::noinline]] std::pair<Position, bool> assign_slow(std::uint64_t hash, WriteGuard& guard,
+                                                          KeyArg&& key, OnFound& on_found,
+                                                          ConstructValue& construct_value) {
+    if (!buckets) install_current(make_generation(B, /*lazy=*/false));  // step 5
+    const std::uint8_t top = tophash_of(hash);
+    // `key` may refer into the map itself (m[it->first]); if evacuation moves that key, `probe`
+    // follows it to its new slot.
+    const K* probe = &key;
+    for (;;) {
+      const std::uint64_t index = hash & bucket_mask(B);  // step 6
+      array[index].prefetch_slots();
+      if (growing()) grow_work(index, &probe);
+      Bucket* head = array + index;
+      ChainScan scan = scan_chain(head, index, top, *probe);  // step 8
+      if (scan.found) {
+        on_found(scan.found);
+        guard.finish();  // step 12
+        return {scan.found, false};
+      }
+      // step 9: a new key; start a grow at the load factor or with too many overflow buckets.
+      if (!growing() && grow_due()) {
+        hash_grow(/*force_double=*/false);
+        continue;  // every position found so far is stale
+      }
+      if (!scan.insert_at)
+        scan.insert_at = {append_overflow(*buckets, scan.last), 0, head, index, false};  // step 10
+      emplace_new(scan.insert_at, top, probe, std::forward<KeyArg>(key), construct_value);
+      guard.finish();  // step 12
+      return {scan.insert_at, true};
+    }
+  }
+
   // incrnoverflow (spec §1.6): exact below B = 16, sampled with probability 2^-(B-15) above.
   void count_overflow() {
     if (B < 16) {
@@ -499,14 +588,15 @@ class Table {
   // The moves of one chain: inline for the usual short chain, on the heap for long ones.
   class MovePlan {
    public:
-    void push_back(const Move& move) {
-      if (size_ < kInline) {
-        inline_[size_] = move;
-      } else {
-        if (heap_.empty()) heap_.assign(inline_, inline_ + kInline);
-        heap_.push_back(move);
-      }
+    // Appends a move for the caller to fill in place. Building a Move elsewhere and copying it in
+    // made g++ assemble its byte fields on the stack and reload them as one word: a
+    // store-forwarding stall per entry moved (perf, bench insert).
+    Move& add() {
+      if (size_ < kInline) return inline_[size_++];
+      if (heap_.empty()) heap_.assign(inline_, inline_ + kInline);
+      Move& move = heap_.emplace_back();
       ++size_;
+      return move;
     }
     std::size_t size() const { return size_; }
     Move* begin() { return size_ <= kInline ? inline_ : heap_.data(); }
@@ -518,6 +608,24 @@ class Table {
     Move inline_[kInline];
     std::vector<Move> heap_;
     std::size_t size_ = 0;
+  };
+
+  // The tophash word of one destination bucket being filled by evacuate(), stored when complete.
+  struct TophashWord {
+    Bucket* bucket = nullptr;
+    std::uint64_t word = 0;
+    void set(Bucket* b, unsigned slot, std::uint8_t top) {
+      if (b != bucket) {
+        flush();
+        bucket = b;
+        word = b->tophash_word();
+      }
+      const unsigned shift = 8 * slot;
+      word = (word & ~(std::uint64_t{0xFF} << shift)) | (std::uint64_t{top} << shift);
+    }
+    void flush() {
+      if (bucket != nullptr) bucket->set_tophash_word(word);
+    }
   };
 
   // One destination chain of evacuate(), filled densely from slot 0 (I5 makes it empty first).
@@ -534,15 +642,103 @@ class Table {
   //   4 commit: move, write tophash, stamp the old chain (nothing throws).
   // `follow` (an entry's position) and `watch` (a key's address) are updated if their entry moves.
   void evacuate(std::uint64_t oldbucket, Position* follow, const K** watch = nullptr) {
+    Bucket* old_head = oldbuckets->bucket(oldbucket);
+    const std::uint64_t newbit = noldbuckets();
+    if (!evacuated(old_head)) {
+      const bool keep_keys = (flags.load(std::memory_order_relaxed) & +Flag::oldIterator) != 0;
+      if (kNothrowEvacuation && !keep_keys && old_head->overflow == nullptr) {
+        evacuate_bucket(oldbucket, newbit, follow, watch);
+      } else {
+        evacuate_chain(oldbucket, newbit, keep_keys, follow, watch);
+      }
+    }
+    if (oldbucket == nevacuate) advance_evacuation_mark(newbit);  // step 6
+  }
+
+  // The half (0 = X, 1 = Y) an entry of an old chain moves to in a doubling grow, and the tophash
+  // it takes there (spec §3.6 step 3).
+  void choose_half(const K& key, std::uint8_t top, std::uint64_t newbit, bool iterating,
+                   std::uint8_t& use_y, std::uint8_t& new_top) const noexcept(kNothrowEvacuation) {
+    const std::uint64_t hash = hash_of(key);
+    if (iterating && !self_equal(key)) {  // NaN: the half an iterator would pick (§2.1)
+      use_y = top & 1;
+      new_top = tophash_of(hash);
+    } else {
+      use_y = (hash & newbit) != 0 ? 1 : 0;
+      if constexpr (planted(PlantedBug::evacuate_wrong_half)) use_y ^= 1;
+    }
+  }
+
+  // evacuate() of the usual chain, a single bucket, when its keys need not stay readable and
+  // neither hashing nor key equality can throw: then no destination needs an overflow bucket,
+  // nothing can throw, and the phases of evacuate_chain() collapse into Go's single pass. Tophash
+  // bytes are collected in registers and stored as words (see TophashWord). Same moves, same
+  // destinations, same stamps as evacuate_chain(); about a third of an insert's time while growing
+  // was the phased form's bookkeeping (perf, bench insert).
+  void evacuate_bucket(std::uint64_t oldbucket, std::uint64_t newbit, Position* follow,
+                       const K** watch) noexcept {
+    Gen& new_gen = *buckets;
+    Bucket* old = oldbuckets->bucket(oldbucket);
+    const bool doubling = !same_size_grow();
+    const bool iterating = (flags.load(std::memory_order_relaxed) & +Flag::iterator) != 0;
+    const std::uint64_t old_word = old->tophash_word();
+    if ((slots_equal(old_word, +Mark::evacuatedX) | slots_equal(old_word, +Mark::evacuatedY) |
+         slots_equal(old_word, +Mark::evacuatedEmpty)) != 0)
+      fatal("bad map state");
+    Destination dest[2];
+    dest[0].chain = oldbucket;
+    dest[1].chain = oldbucket + newbit;
+    const int halves = doubling ? 2 : 1;
+    std::uint64_t words[2] = {0, 0};
+    for (int h = 0; h < halves; ++h) {
+      new_gen.initialize(dest[h].chain);
+      dest[h].head = dest[h].bucket = new_gen.bucket(dest[h].chain);
+      words[h] = dest[h].head->tophash_word();
+    }
+    std::uint64_t stamps = 0;
+    std::int64_t moved = 0;
+    for (unsigned i = 0; i < kBucketCnt; ++i) {
+      const unsigned shift = 8 * i;
+      const auto top = static_cast<std::uint8_t>(old_word >> shift);
+      if (is_empty(top)) {
+        stamps |= std::uint64_t{+Mark::evacuatedEmpty} << shift;
+        continue;
+      }
+      std::uint8_t use_y = 0;
+      std::uint8_t new_top = top;
+      if (doubling) choose_half(old->key(i), top, newbit, iterating, use_y, new_top);
+      Destination& d = dest[use_y];
+      Bucket* to = d.head;
+      const unsigned to_slot = d.next++;
+      if (watch != nullptr && *watch == &old->key(i)) *watch = &to->key(to_slot);
+      Keys::relocate(alloc, old->key_slot(i), to->key_slot(to_slot));
+      Values::evacuate(alloc, old->value_slot(i), to->value_slot(to_slot), /*keep=*/false);
+      const unsigned to_shift = 8 * to_slot;
+      words[use_y] = (words[use_y] & ~(std::uint64_t{0xFF} << to_shift)) |
+                     (std::uint64_t{new_top} << to_shift);
+      const Position moved_to{to, to_slot, d.head, d.chain, false};
+      Values::set_home(to->value_slot(to_slot), address_of(moved_to, new_gen));
+      if (follow != nullptr && follow->bucket == old && follow->slot == i) *follow = moved_to;
+      stamps |= std::uint64_t{static_cast<std::uint8_t>(+Mark::evacuatedX + use_y)} << shift;
+      ++moved;
+    }
+    for (int h = 0; h < halves; ++h) dest[h].head->set_tophash_word(words[h]);
+    old->set_tophash_word(stamps);
+    oldbuckets->live_keys -= moved;
+    oldbuckets->live_values -= moved;
+    new_gen.live_keys += moved;
+    new_gen.live_values += moved;
+  }
+
+  // evacuate() in phases, for chains with overflow buckets, kept keys or a hasher that may throw.
+  void evacuate_chain(std::uint64_t oldbucket, std::uint64_t newbit, bool keep_keys,
+                      Position* follow, const K** watch) {
     Gen& old_gen = *oldbuckets;
     Gen& new_gen = *buckets;
     Bucket* old_head = old_gen.bucket(oldbucket);
-    const std::uint64_t newbit = noldbuckets();
-    if (!evacuated(old_head)) {
+    {
       const bool doubling = !same_size_grow();
-      const std::uint8_t f = flags.load(std::memory_order_relaxed);
-      const bool keep_keys = (f & +Flag::oldIterator) != 0;
-      const bool iterating = (f & +Flag::iterator) != 0;
+      const bool iterating = (flags.load(std::memory_order_relaxed) & +Flag::iterator) != 0;
       MovePlan moves;  // phase 1
       for (Bucket* b = old_head; b != nullptr;
            b = planted(PlantedBug::evacuate_drops_overflow) ? nullptr : b->overflow) {
@@ -550,19 +746,14 @@ class Table {
           const std::uint8_t top = b->tophash[i];
           if (is_empty(top)) continue;
           if (!is_occupied(top)) fatal("bad map state");
-          Move move{b, nullptr, static_cast<std::uint8_t>(i), 0, top, 0};
-          if (doubling) {
-            const K& key = b->key(i);
-            const std::uint64_t hash = hash_of(key);
-            if (iterating && !self_equal(key)) {  // NaN: the half an iterator would pick (§2.1)
-              move.use_y = top & 1;
-              move.top = tophash_of(hash);
-            } else {
-              move.use_y = (hash & newbit) != 0 ? 1 : 0;
-              if constexpr (planted(PlantedBug::evacuate_wrong_half)) move.use_y ^= 1;
-            }
-          }
-          moves.push_back(move);
+          Move& move = moves.add();
+          move.from = b;
+          move.to = nullptr;
+          move.from_slot = static_cast<std::uint8_t>(i);
+          move.to_slot = 0;
+          move.top = top;
+          move.use_y = 0;
+          if (doubling) choose_half(b->key(i), top, newbit, iterating, move.use_y, move.top);
         }
       }
       Destination dest[2];  // phase 2
@@ -606,20 +797,20 @@ class Table {
         }
         old_gen.mark_keeps_keys(oldbucket);
       }
+      // Destination tophash bytes are collected per bucket and stored as one word: the insert that
+      // ran this evacuation reads its bucket's tophash as a word next, and a word load over eight
+      // fresh byte stores cannot be forwarded from the store buffer (a stall per insert, perf).
+      TophashWord top_words[2];
       for (const Move& move : moves) {  // phase 4
         Bucket* to = move.to;
         if (!keep_keys) {
           if (watch != nullptr && *watch == &move.from->key(move.from_slot))
             *watch = &to->key(move.to_slot);
           Keys::relocate(alloc, move.from->key_slot(move.from_slot), to->key_slot(move.to_slot));
-          --old_gen.live_keys;
         }
         Values::evacuate(alloc, move.from->value_slot(move.from_slot), to->value_slot(move.to_slot),
                          keep_keys);
-        --old_gen.live_values;
-        ++new_gen.live_keys;
-        ++new_gen.live_values;
-        to->tophash[move.to_slot] = move.top;
+        top_words[move.use_y].set(to, move.to_slot, move.top);
         const Destination& d = dest[move.use_y];
         const Position moved{to, move.to_slot, d.head, d.chain, false};
         Values::set_home(to->value_slot(move.to_slot), address_of(moved, new_gen));
@@ -628,13 +819,21 @@ class Table {
         move.from->tophash[move.from_slot] =
             static_cast<std::uint8_t>(+Mark::evacuatedX + move.use_y);
       }
+      top_words[0].flush();
+      top_words[1].flush();
+      // Counted once, not per move: a byte store to a bucket may alias any object, so per-move
+      // counter updates were read-modify-writes of memory.
+      const auto moved = static_cast<std::int64_t>(moves.size());
+      if (!keep_keys) old_gen.live_keys -= moved;
+      old_gen.live_values -= moved;
+      new_gen.live_keys += moved;
+      new_gen.live_values += moved;
       for (Bucket* b = old_head; b != nullptr; b = b->overflow) {
         for (unsigned i = 0; i < kBucketCnt; ++i) {
           if (is_empty(b->tophash[i])) b->tophash[i] = +Mark::evacuatedEmpty;
         }
       }
     }
-    if (oldbucket == nevacuate) advance_evacuation_mark(newbit);  // step 6
   }
 
   void advance_evacuation_mark(std::uint64_t newbit) {
