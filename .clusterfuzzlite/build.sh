@@ -36,6 +36,7 @@ HPP
       "$source" -o "$OUT/$target" $LIB_FUZZING_ENGINE
     python3 -m zipfile -c "$OUT/${target}_seed_corpus.zip" "$src/fuzz/corpus/$mode"/*
     cp "$src/fuzz/$mode.dict" "$OUT/$target.dict"
-    printf '[libfuzzer]\nmax_len = 512\ndict = %s.dict\n' "$target" >"$OUT/$target.options"
+    # The shared flags (its [libfuzzer] section comes last), and the target's dictionary.
+    { cat "$src/fuzz/libfuzzer.options"; printf 'dict = %s.dict\n' "$target"; } >"$OUT/$target.options"
   done
 done

@@ -13,11 +13,14 @@
 #   Makes an executable a libFuzzer binary over the adapter named in <include dir>'s
 #   mapcheck_fuzzed_adapter.hpp (the bug zoo's fuzzers use it on their own sources).
 # mapcheck_fuzz_modes(<out var>)         the modes: the names of $MAPCHECK_FUZZ_DIR/targets/*.cpp.
+# mapcheck_fuzz_flags(<out var>)         the libFuzzer flags every run takes (-max_len=...), from
+#                                        $MAPCHECK_FUZZ_DIR/libfuzzer.options.
 # mapcheck_fuzzed_adapter_dir(<map> <out var>)   the include dir mapcheck_add_fuzzers writes.
 # mapcheck_fuzzers_enabled(<out var>)    whether this build makes fuzzers (below).
 #
 # MAPCHECK_FUZZ_DIR is the fuzz folder: fuzz/ in the source tree, <prefix>/share/mapcheck/fuzz once
-# installed (targets/, include/, coverage_ignorelist.txt, the dictionaries and seed corpora).
+# installed (targets/, include/, coverage_ignorelist.txt, libfuzzer.options and libfuzzer_flags,
+# the dictionaries and seed corpora).
 #
 # Whether fuzzers are built: MAPCHECK_FUZZERS. mapcheck's own tree declares it OFF (the `fuzz`
 # preset sets it ON); a project using the package gets AUTO: fuzzers whenever the compiler can make
@@ -50,6 +53,16 @@ function(mapcheck_fuzz_modes out)
     list(APPEND modes ${mode})
   endforeach()
   set(${out} ${modes} PARENT_SCOPE)
+endfunction()
+
+function(mapcheck_fuzz_flags out)
+  set(options ${MAPCHECK_FUZZ_DIR}/libfuzzer.options)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${options})
+  find_package(Python3 REQUIRED COMPONENTS Interpreter)
+  execute_process(COMMAND ${Python3_EXECUTABLE} ${MAPCHECK_FUZZ_DIR}/libfuzzer_flags
+                  OUTPUT_VARIABLE flags OUTPUT_STRIP_TRAILING_WHITESPACE COMMAND_ERROR_IS_FATAL ANY)
+  string(REPLACE "\n" ";" flags "${flags}")
+  set(${out} ${flags} PARENT_SCOPE)
 endfunction()
 
 function(mapcheck_fuzzed_adapter_dir map out)

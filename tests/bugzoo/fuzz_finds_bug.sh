@@ -9,9 +9,11 @@ set -uo pipefail
 fuzzer="$1" fuzz_dir="$2" runs="${3:-200000}"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
+flags_text="$("$fuzz_dir/libfuzzer_flags")" || exit 1  # -max_len=... from fuzz/libfuzzer.options
+mapfile -t flags <<<"$flags_text"
 for mode in differential iteration hash; do
   mkdir -p "$tmp/$mode"
-  MAPCHECK_FUZZ_MODE="$mode" "$fuzzer" -seed=1 -runs="$runs" -max_len=512 \
+  MAPCHECK_FUZZ_MODE="$mode" "$fuzzer" -seed=1 -runs="$runs" "${flags[@]}" \
     -dict="$fuzz_dir/$mode.dict" -artifact_prefix="$tmp/" "$tmp/$mode" \
     >"$tmp/$mode.log" 2>&1
   status=$?

@@ -27,6 +27,14 @@ for map in $maps; do
     [[ -x "$OUT/$target" ]] || fail "$target: no fuzzer in \$OUT"
     [[ -s "$OUT/$target.dict" ]] || fail "$target: no dictionary"
     grep -q "dict = $target.dict" "$OUT/$target.options" || fail "$target: options lack the dict"
+    # ClusterFuzz reads the file with Python's configparser: the shared flags must come through.
+    python3 - "$OUT/$target.options" "$repo/fuzz/libfuzzer.options" <<'PY' ||
+import configparser, sys
+built, shared = configparser.ConfigParser(), configparser.ConfigParser()
+built.read(sys.argv[1]); shared.read(sys.argv[2])
+sys.exit(any(built["libfuzzer"].get(k) != v for k, v in shared["libfuzzer"].items()))
+PY
+      fail "$target: options lack the flags of fuzz/libfuzzer.options"
     entries="$(python3 -m zipfile -l "$OUT/${target}_seed_corpus.zip" | tail -n +2 | wc -l)"
     ((entries > 0)) || fail "$target: empty seed corpus zip"
     mkdir -p "$tmp/seed/$target"

@@ -706,22 +706,28 @@ class Interpreter {
   }
 
   // ---- reporting ----
-  static std::string show(const models::Entry& e) {
+  // Every report builder is cold and out of line, and fail takes its message as it comes (a
+  // literal stays a pointer): a std::string or ostringstream built inline would sit in the frame of
+  // each hot step that can report, and ASan gives every such frame a fake stack (fuzz speed).
+  [[gnu::noinline, gnu::cold]] static std::string show(const models::Entry& e) {
     return "{" + Uni::cpp(e.key) + ", " + std::to_string(e.value) + "}";
   }
-  static std::string show_observed(const Key& key, const Value& value) {
+  [[gnu::noinline, gnu::cold]] static std::string show_observed(const Key& key,
+                                                                const Value& value) {
     const auto index = Uni::index_of(key);
     return "{" + (index ? Uni::cpp(*index) : std::string("NaN")) + ", " + std::to_string(value) +
            "}";
   }
   // A result that differs from the model's.
-  template <class E, class O>
-  Failure fail(std::string broke, const E& expected, const O& observed) const {
-    return Failure{index_,           describe(current_), to_text(expected), to_text(observed),
-                   std::move(broke), Check::results};
+  template <class Broke, class E, class O>
+  [[gnu::noinline, gnu::cold]] Failure fail(const Broke& broke, const E& expected,
+                                            const O& observed) const {
+    return Failure{
+        index_,        describe(current_), to_text(expected), to_text(observed), std::string(broke),
+        Check::results};
   }
   // A guarantee or invariant that broke (the message says what happened).
-  Failure broken(std::string what) const {
+  [[gnu::noinline, gnu::cold]] Failure broken(std::string what) const {
     return Failure{index_, describe(current_), "", "", std::move(what), Check::results};
   }
   static Failure of(Check check, Failure failure) {
@@ -729,7 +735,7 @@ class Interpreter {
     return failure;
   }
   template <class T>
-  static std::string to_text(const T& v) {
+  [[gnu::noinline, gnu::cold]] static std::string to_text(const T& v) {
     std::ostringstream out;
     if constexpr (std::is_same_v<T, bool>)
       out << (v ? "true" : "false");

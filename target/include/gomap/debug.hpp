@@ -196,8 +196,11 @@ struct Violation {
 
 namespace internal_debug {
 
+// Out of line and cold: inlined, its ostringstream would sit in the frame of every check that
+// can report, and ASan would give each such call a fake stack frame (fuzz speed).
 template <class... Parts>
-std::optional<Violation> violation(int invariant, const Parts&... parts) {
+[[gnu::noinline, gnu::cold]] std::optional<Violation> violation(int invariant,
+                                                                const Parts&... parts) {
   std::ostringstream out;
   out << 'I' << invariant << ": ";
   (out << ... << parts);

@@ -29,11 +29,7 @@ class GomapStructureModel {
   // and flag state machine, which needs every write but reads only the header, O(1).
   template <class Key>
   std::optional<std::string> after_step(const M& m, StepKind kind, const Key* key) {
-    if (kind == StepKind::replaced) {
-      tracker_ = gomap::debug::SlotTracker<M>();
-      prev_ = snapshot(m);
-      writes_in_grow_ = 0;
-    }
+    if (kind == StepKind::replaced) restart(m);
     const State now = snapshot(m);
     std::optional<std::string> verdict = transition(m, kind, key, now);
     prev_ = now;
@@ -66,6 +62,14 @@ class GomapStructureModel {
   }
   static bool too_many_overflow_buckets(std::uint64_t noverflow, unsigned b) {
     return noverflow >= (std::uint64_t{1} << (b < 15 ? b : 15));
+  }
+
+  // A new map (or new contents): its history starts here. Out of line, as it is rare and its
+  // temporary tracker would otherwise widen the frame of every step.
+  [[gnu::noinline]] void restart(const M& m) {
+    tracker_ = gomap::debug::SlotTracker<M>();
+    prev_ = snapshot(m);
+    writes_in_grow_ = 0;
   }
 
   static State snapshot(const M& m) {
@@ -121,8 +125,9 @@ class GomapStructureModel {
     return std::nullopt;
   }
 
+  // Cold and out of line, like every report builder on a per-step path (gomap::debug's violation).
   template <class... Parts>
-  static std::optional<std::string> fail(const Parts&... parts) {
+  [[gnu::noinline, gnu::cold]] static std::optional<std::string> fail(const Parts&... parts) {
     std::ostringstream out;
     out << "growth state machine: ";
     (out << ... << parts);

@@ -28,11 +28,6 @@ class InstanceSet {
     const std::size_t word = id / 64;
     return word < words_.size() && (words_[word] & (std::uint64_t{1} << (id % 64))) != 0;
   }
-  bool empty() const {
-    for (std::uint64_t w : words_)
-      if (w != 0) return false;
-    return true;
-  }
   void clear() { words_.assign(words_.size(), 0); }
 
   // Calls f(id) for each id in the set, in increasing order.
